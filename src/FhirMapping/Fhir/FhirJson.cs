@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+
+namespace Cds.FhirMapping.Fhir;
+
+/// <summary>Firely's System.Text.Json converters, configured once.</summary>
+internal static class FhirJson
+{
+    // EHR data is often slightly off-spec (an unknown element, a bad date). Ostrich mode keeps what can be read
+    // instead of rejecting a whole patient record for one field.
+    public static readonly JsonSerializerOptions Lenient = new JsonSerializerOptions()
+        .ForFhir(ModelInfo.ModelInspector)
+        .UsingMode(DeserializationMode.Ostrich);
+
+    public static readonly JsonSerializerOptions Writer = new JsonSerializerOptions()
+        .ForFhir(ModelInfo.ModelInspector)
+        .Compact();
+
+    /// <summary>Reads one resource; null when the JSON is not a FHIR resource this SDK knows.</summary>
+    public static Resource? TryRead(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object
+            || !element.TryGetProperty("resourceType", out var type)
+            || type.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return element.Deserialize<Resource>(Lenient);
+        }
+        catch (Exception e) when (e is JsonException or DeserializationFailedException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    public static string Write(Resource resource) => JsonSerializer.Serialize(resource, Writer);
+}

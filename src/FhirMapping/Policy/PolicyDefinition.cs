@@ -1,0 +1,130 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Cds.FhirMapping.Policy;
+
+/// <summary>
+/// A policy file compiled for evaluation: value sets, text patterns and criteria texts, looked up by name.
+/// Load it once (it is immutable and thread-safe) and share it.
+/// </summary>
+public sealed class PolicyDefinition
+{
+    /// <summary>The embedded Medical Policy 45.03 file.</summary>
+    public const string DefaultPolicyResource = "Policies.dli-45.03.json";
+
+    private readonly FrozenDictionary<string, ValueSet> _valueSets;
+    private readonly FrozenDictionary<string, Regex> _patterns;
+    private readonly FrozenDictionary<string, CriterionDocument> _criteria;
+
+    private PolicyDefinition(PolicyDocument document)
+    {
+        Document = document;
+        var systems = new CodeSystems(document.Systems);
+        _valueSets = document.ValueSets.ToFrozenDictionary(kv => kv.Key, kv => new ValueSet(kv.Key, kv.Value, systems), StringComparer.Ordinal);
+        _patterns = document.TextPatterns.ToFrozenDictionary(kv => kv.Key, kv => CompilePattern(kv.Value), StringComparer.Ordinal);
+        _criteria = document.Criteria.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
+        Service = new ValueSet("service", new ValueSetDocument { Description = document.Service.Display, Include = document.Service.Codes }, systems);
+        Lineages = document.Lineages.Select(l => (l.Id, CompilePattern(l.Pattern))).ToArray();
+        EffectiveDate = DateOnly.Parse(document.Effective, CultureInfo.InvariantCulture);
+        Validate();
+    }
+
+    public PolicyDocument Document { get; }
+
+    public string Id => Document.Id;
+
+    public string Title => Document.Title;
+
+    public string Insurer => Document.Insurer;
+
+    public DateOnly EffectiveDate { get; }
+
+    /// <summary>The codes that make a request an order for this policy's service (CPT 38242).</summary>
+    public ValueSet Service { get; }
+
+    public ThresholdsDocument Thresholds => Document.Thresholds;
+
+    public RuleDocument Rule => Document.Rule;
+
+    internal IReadOnlyList<(string Id, Regex Pattern)> Lineages { get; }
+
+    /// <summary>Loads the embedded Medical Policy 45.03.</summary>
+    public static PolicyDefinition LoadDefault()
+    {
+        using var stream = typeof(PolicyDefinition).Assembly.GetManifestResourceStream(DefaultPolicyResource)
+            ?? throw new InvalidOperationException($"Embedded policy '{DefaultPolicyResource}' is missing.");
+        return Load(stream);
+    }
+
+    /// <summary>Loads a policy file (for a revised policy without a rebuild).</summary>
+    public static PolicyDefinition LoadFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Load(stream);
+    }
+
+    public static PolicyDefinition Load(Stream json)
+    {
+        var document = JsonSerializer.Deserialize(json, PolicyJsonContext.Default.PolicyDocument)
+            ?? throw new InvalidOperationException("The policy file is empty.");
+        return new PolicyDefinition(document);
+    }
+
+    public ValueSet ValueSet(string name) =>
+        _valueSets.TryGetValue(name, out var set) ? set : throw new KeyNotFoundException($"The policy has no value set '{name}'.");
+
+    public Regex Pattern(string name) =>
+        _patterns.TryGetValue(name, out var pattern) ? pattern : throw new KeyNotFoundException($"The policy has no text pattern '{name}'.");
+
+    public CriterionDocument Criterion(string id) =>
+        _criteria.TryGetValue(id, out var criterion) ? criterion : throw new KeyNotFoundException($"The policy has no criterion '{id}'.");
+
+    private static Regex CompilePattern(string pattern) =>
+        new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200));
+
+    // A policy file with a typo should fail at start-up, not on the first patient.
+    private void Validate()
+    {
+        foreach (var name in RequiredValueSets)
+        {
+            _ = ValueSet(name);
+        }
+
+        foreach (var name in RequiredPatterns)
+        {
+            _ = Pattern(name);
+        }
+
+        foreach (var id in Rule.Of.Append("HCT").Append("II").Append("III").Append("IV"))
+        {
+            _ = Criterion(id);
+        }
+
+        if (Rule.Combinator is not ("all" or "any"))
+        {
+            throw new InvalidOperationException($"Criterion {Rule.Id} has combinator '{Rule.Combinator}'; use 'all' or 'any'.");
+        }
+
+        if (Rule.Of.Except(Evaluation.CriterionIds.SubCriteria).FirstOrDefault() is { } unknown)
+        {
+            throw new InvalidOperationException($"Criterion {Rule.Id} names '{unknown}', which has no fact check.");
+        }
+    }
+
+    internal static readonly string[] RequiredValueSets =
+    [
+        "heme-malignancy", "heme-malignancy-review", "solid-malignancy", "heme-in-relapse", "heme-in-remission",
+        "heme-not-achieved-remission", "status-relapse", "status-refractory", "status-remission", "disease-status-observation",
+        "hct-allogeneic", "hct-autologous", "hct-unspecified", "allogeneic-signal", "t-cell-depleted-graft", "unmanipulated-graft",
+        "chimerism-observation", "chimerism-recipient-fraction", "clinical-notes", "genetic-modification", "non-malignant-indication",
+    ];
+
+    internal static readonly string[] RequiredPatterns =
+    [
+        "reduced-intensity", "myeloablative", "t-cell-depleted", "not-t-cell-depleted", "conditioning", "investigational-transplant",
+        "chimerism-observation", "chimerism-recipient", "chimerism-donor", "genetic-modification", "hct", "allogeneic", "autologous",
+    ];
+
+}
