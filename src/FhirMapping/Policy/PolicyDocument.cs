@@ -11,6 +11,8 @@ public sealed record PolicyDocument
     public required string Id { get; init; }
     public required string Title { get; init; }
     public required string PolicyNumber { get; init; }
+
+    public string? Section { get; init; }
     public required string Insurer { get; init; }
     public required string Effective { get; init; }
     public required ServiceDocument Service { get; init; }

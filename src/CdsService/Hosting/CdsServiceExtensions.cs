@@ -1,0 +1,51 @@
+using Cds.Service.Discovery;
+using Cds.Service.Feedback;
+using Cds.Service.Hooks;
+using Cds.Service.Policy;
+using Cds.Service.Prefetch;
+using Microsoft.Extensions.Options;
+
+namespace Cds.Service.Hosting;
+
+/// <summary>Wires the service: options, the policy engine, discovery, FHIR access, feedback.</summary>
+internal static class CdsServiceExtensions
+{
+    public static WebApplicationBuilder AddCdsServices(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<FhirOptions>().BindConfiguration(FhirOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new CoverageEngine(sp.GetRequiredService<IOptions<CdsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<CdsOptions>>().Value.DiscoveryFile;
+            return DiscoveryDocument.Load(string.IsNullOrWhiteSpace(path) ? Path.Combine(AppContext.BaseDirectory, "cds-services.json") : path);
+        });
+        builder.Services.AddSingleton<PatientDataGatherer>();
+        builder.Services.AddSingleton<HookHandler>();
+        builder.Services.AddSingleton<FeedbackStore>();
+
+        // The access token goes to fhirServer only: no redirects are followed, and timeouts are ours (FhirOptions).
+        builder.Services.AddHttpClient(PatientDataGatherer.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+
+        builder.Services.AddHealthChecks();
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    public static WebApplication UseCdsErrorHandling(this WebApplication app)
+    {
+        // Anything unexpected is a 500 OperationOutcome without a stack trace.
+        app.UseExceptionHandler(handler => handler.Run(context =>
+            HookHandler.Problem(StatusCodes.Status500InternalServerError, "exception", "An unexpected error occurred; it has been logged.").ExecuteAsync(context)));
+        return app;
+    }
+
+    public static WebApplication MapHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/alive", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        return app;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Cds.Service.Policy;
+
+/// <summary>Service-wide settings (section <c>Cds</c>).</summary>
+internal sealed class CdsOptions
+{
+    public const string SectionName = "Cds";
+
+    /// <summary>A policy file to use instead of the embedded Medical Policy 45.03 (for a revision without a rebuild).</summary>
+    public string? PolicyFile { get; set; }
+
+    /// <summary>The insurer name on cards (<c>source.label</c>); the policy file's insurer when empty.</summary>
+    public string? Insurer { get; set; }
+
+    /// <summary>Absolute URL of the published policy; when empty, the service's own <c>/policies/{id}</c> page.</summary>
+    public Uri? PolicyUrl { get; set; }
+
+    /// <summary>CRD <c>pa-needed</c> for a covered or conditional DLI; the policy file's value when empty.</summary>
+    public string? PriorAuthorization { get; set; }
+
+    /// <summary>Path of <c>cds-services.json</c>; next to the binary when empty.</summary>
+    public string? DiscoveryFile { get; set; }
+
+    /// <summary>Where feedback (and, later, the ledger) is kept.</summary>
+    public string DataDirectory { get; set; } = "data";
+}

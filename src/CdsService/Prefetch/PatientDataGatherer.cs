@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Cds.Service.Discovery;
+using Cds.Service.Hooks;
+using Microsoft.Extensions.Options;
+
+namespace Cds.Service.Prefetch;
+
+/// <summary>
+/// Gets the data of each prefetch key: from the hook's prefetch when present, otherwise by querying the EHR's FHIR
+/// server with the hook's access token. Queries run concurrently inside the hook's time budget; a failing query is
+/// reported, never thrown.
+/// </summary>
+internal sealed partial class PatientDataGatherer(
+    IHttpClientFactory httpClientFactory,
+    IOptions<FhirOptions> options,
+    ILogger<PatientDataGatherer> logger)
+{
+    public const string HttpClientName = "fhir";
+
+    /// <summary>Keys the decision does not depend on: never queried, never a reason for 412.</summary>
+    private static readonly HashSet<string> OptionalKeys = new(StringComparer.Ordinal) { "patient" };
+
+    /// <summary>The prefetch keys that are missing (absent or an OperationOutcome) and would have to be queried.</summary>
+    public static IReadOnlyList<string> KeysToQuery(ServiceDefinition service, HookRequest request) =>
+        service.Prefetch
+            .Select(p => p.Key)
+            .Where(key => !OptionalKeys.Contains(key))
+            .Where(key => !request.Prefetch.TryGetValue(key, out var value) || IsOperationOutcome(value))
+            .ToList();
+
+    public async Task<PatientData> GatherAsync(ServiceDefinition service, HookRequest request, CancellationToken cancellationToken)
+    {
+        var items = new List<JsonElement>();
+        var sources = new Dictionary<string, DataSource>(StringComparer.Ordinal);
+        var failures = new List<DataFailure>();
+        var toQuery = KeysToQuery(service, request);
+        foreach (var (key, _) in service.Prefetch)
+        {
+            if (toQuery.Contains(key))
+            {
+                continue;
+            }
+
+            if (request.Prefetch.TryGetValue(key, out var value))
+            {
+                // null: the EHR has no data for this key.
+                sources[key] = value.ValueKind == JsonValueKind.Null ? DataSource.PrefetchNull : DataSource.Prefetch;
+                if (value.ValueKind != JsonValueKind.Null)
+                {
+                    items.Add(value);
+                }
+            }
+            else
+            {
+                sources[key] = DataSource.NotAvailable;
+            }
+        }
+
+        if (toQuery.Count == 0 || request.FhirServer is null)
+        {
+            return new PatientData(items, sources, failures);
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(options.Value.HookBudget);
+        var templates = service.Prefetch.Where(p => toQuery.Contains(p.Key)).ToList();
+        var results = await Task.WhenAll(templates.Select(t => QueryAsync(t.Key, t.Value, request, budget.Token, cancellationToken)));
+        foreach (var result in results)
+        {
+            sources[result.Key] = result.Source;
+            items.AddRange(result.Items);
+            if (result.Failure is { } failure)
+            {
+                failures.Add(failure);
+            }
+        }
+
+        return new PatientData(items, sources, failures);
+    }
+
+    private async Task<QueryResult> QueryAsync(string key, string template, HookRequest request, CancellationToken budget, CancellationToken caller)
+    {
+        if (PrefetchTemplate.Render(template, request) is not { } relative)
+        {
+            return new QueryResult(key, DataSource.NotAvailable, [], null);
+        }
+
+        var baseUri = request.FhirServer!;
+        var url = new Uri(WithTrailingSlash(baseUri), relative);
+        var items = new List<JsonElement>();
+        var started = Stopwatch.GetTimestamp();
+        var client = httpClientFactory.CreateClient(HttpClientName);
+        try
+        {
+            for (var page = 0; url is not null; page++)
+            {
+                if (page >= options.Value.MaxPages)
+                {
+                    Log.PageLimit(logger, key, options.Value.MaxPages);
+                    break;
+                }
+
+                using var document = await GetJsonAsync(client, url, request.AccessToken, budget);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String)
+                {
+                    return Failed(key, "the FHIR server's answer is not a FHIR resource");
+                }
+
+                if (type.GetString() == "OperationOutcome")
+                {
+                    return Failed(key, "the FHIR server answered with an OperationOutcome");
+                }
+
+                items.Add(root.Clone());
+                url = NextPage(root, baseUri);
+                if (url is null && root.TryGetProperty("link", out _) && HasForeignNext(root, baseUri))
+                {
+                    // A next link to another server is not followed: the access token goes to fhirServer only.
+                    return new QueryResult(key, DataSource.Query, items, new DataFailure(key, "a search page link pointed off the FHIR server and was not followed"));
+                }
+            }
+
+            Log.Queried(logger, key, items.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new QueryResult(key, DataSource.Query, items, null);
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            return Failed(key, "the FHIR server did not answer in time");
+        }
+        catch (HttpRequestException e)
+        {
+            return Failed(key, e.StatusCode is { } status ? $"the FHIR server answered HTTP {(int)status}" : "the FHIR server could not be reached");
+        }
+        catch (JsonException)
+        {
+            return Failed(key, "the FHIR server's answer is not valid JSON");
+        }
+        catch (ResponseTooLargeException)
+        {
+            return Failed(key, $"the FHIR server's answer is larger than {options.Value.MaxResponseBytes} bytes");
+        }
+
+        QueryResult Failed(string k, string reason)
+        {
+            Log.QueryFailed(logger, k, reason);
+            return new QueryResult(k, DataSource.Failed, [], new DataFailure(k, reason));
+        }
+    }
+
+    private async Task<JsonDocument> GetJsonAsync(HttpClient client, Uri url, string? accessToken, CancellationToken budget)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(budget);
+        timeout.CancelAfter(options.Value.RequestTimeout);
+        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        if (accessToken is not null)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException(null, null, response.StatusCode);
+        }
+
+        var limit = options.Value.MaxResponseBytes;
+        if (response.Content.Headers.ContentLength > limit)
+        {
+            throw new ResponseTooLargeException();
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, timeout.Token)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw new ResponseTooLargeException();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CdsJson.ReadOptions);
+    }
+
+    private static Uri? NextPage(JsonElement bundle, Uri baseUri)
+    {
+        var next = NextLink(bundle);
+        return next is not null && Uri.TryCreate(baseUri, next, out var url) && SameServer(url, baseUri) ? url : null;
+    }
+
+    private static bool HasForeignNext(JsonElement bundle, Uri baseUri) =>
+        NextLink(bundle) is { } next && (!Uri.TryCreate(baseUri, next, out var url) || !SameServer(url, baseUri));
+
+    private static string? NextLink(JsonElement bundle)
+    {
+        if (!bundle.TryGetProperty("link", out var links) || links.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var link in links.EnumerateArray())
+        {
+            if (link.ValueKind == JsonValueKind.Object
+                && link.TryGetProperty("relation", out var relation) && relation.ValueKind == JsonValueKind.String && relation.GetString() == "next"
+                && link.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String)
+            {
+                return url.GetString();
+            }
+        }
+
+        return null;
+    }
+
+    // Paging links must stay on the FHIR server the EHR named: same scheme, host, port and base path.
+    private static bool SameServer(Uri url, Uri baseUri) =>
+        url.Scheme == baseUri.Scheme
+        && string.Equals(url.Host, baseUri.Host, StringComparison.OrdinalIgnoreCase)
+        && url.Port == baseUri.Port
+        && url.AbsolutePath.StartsWith(WithTrailingSlash(baseUri).AbsolutePath, StringComparison.Ordinal);
+
+    private static Uri WithTrailingSlash(Uri uri) =>
+        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+
+    private static bool IsOperationOutcome(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object
+        && value.TryGetProperty("resourceType", out var type)
+        && type.ValueKind == JsonValueKind.String
+        && type.GetString() == "OperationOutcome";
+
+    private sealed record QueryResult(string Key, DataSource Source, List<JsonElement> Items, DataFailure? Failure);
+
+    private sealed class ResponseTooLargeException : Exception;
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Queried prefetch key {Key}: {Pages} page(s) in {ElapsedMs:0.0} ms")]
+        public static partial void Queried(ILogger logger, string key, int pages, double elapsedMs);
+
+        [LoggerMessage(2, LogLevel.Warning, "Query for prefetch key {Key} failed: {Reason}")]
+        public static partial void QueryFailed(ILogger logger, string key, string reason);
+
+        [LoggerMessage(3, LogLevel.Warning, "Query for prefetch key {Key} stopped at the page limit of {MaxPages}")]
+        public static partial void PageLimit(ILogger logger, string key, int maxPages);
+    }
+}
