@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Cds.Service.Tests;
+
+
+/// <summary>Small helpers shared by the hook tests.</summary>
+public static class Hooks
+{
+    public const string SignService = "dli-coverage-order-sign";
+    public const string SelectService = "dli-coverage-order-select";
+    public const string PatientId = "pat-dli-001";
+
+    /// <summary>FHIR search path and query for each prefetch key of cds-services.json.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Path, string Param, string Value)> Queries = new Dictionary<string, (string, string, string)>
+    {
+        ["patient"] = ($"/fhir/Patient/{PatientId}", string.Empty, string.Empty),
+        ["coverage"] = ("/fhir/Coverage", "status", "active"),
+        ["conditions"] = ("/fhir/Condition", "patient", PatientId),
+        ["procedures"] = ("/fhir/Procedure", "patient", PatientId),
+        ["observations"] = ("/fhir/Observation", "category", "laboratory"),
+        ["diseaseStatus"] = ("/fhir/Observation", "code", "http://loinc.org|97509-4"),
+        ["documents"] = ("/fhir/DocumentReference", "patient", PatientId),
+    };
+
+    public static async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(HttpClient client, string serviceId, JsonObject request)
+    {
+        using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync($"/cds-services/{serviceId}", content, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    public static async Task<(HttpStatusCode Status, JsonNode? Body)> PostRawAsync(HttpClient client, string path, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(path, content, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>Moves prefetch keys of a sample to the EHR: removed from the request, served by WireMock.</summary>
+    public static JsonObject MoveToEhr(JsonObject request, WireMockServer ehr, string fhirBase, params string[] keys)
+    {
+        var prefetch = request["prefetch"]!.AsObject();
+        foreach (var key in keys)
+        {
+            var data = prefetch[key]!.ToJsonString();
+            prefetch.Remove(key);
+            Serve(ehr, key, data);
+        }
+
+        request["fhirServer"] = fhirBase;
+        return request;
+    }
+
+    public static void Serve(WireMockServer ehr, string key, string body, int status = 200, TimeSpan? delay = null)
+    {
+        var (path, param, value) = Queries[key];
+        var match = Request.Create().WithPath(path).UsingGet();
+        if (param.Length > 0)
+        {
+            match = match.WithParam(param, value);
+        }
+
+        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/fhir+json").WithBody(body);
+        if (delay is { } d)
+        {
+            response = response.WithDelay(d);
+        }
+
+        ehr.Given(match).RespondWith(response);
+    }
+
+    public static JsonObject Extension(JsonNode action)
+    {
+        var extensions = action["resource"]!["extension"]!.AsArray();
+        return extensions.Single(e => e!["url"]!.GetValue<string>() == "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information")!.AsObject();
+    }
+
+    public static IReadOnlyList<JsonNode> Parts(JsonObject extension, string url) =>
+        [.. extension["extension"]!.AsArray().Where(p => p!["url"]!.GetValue<string>() == url).Select(p => p!)];
+
+    public static string? Code(JsonObject extension, string url) => Parts(extension, url).SingleOrDefault()?["valueCode"]?.GetValue<string>();
+}
