@@ -20,10 +20,18 @@ public sealed record CoverageAssertion(
     public const string Extension = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information";
 
     /// <summary>
-    /// Maps a decision to CRD codes: met → <c>covered</c>; II, III, IV → <c>not-covered</c> (no <c>pa-needed</c>,
-    /// invariant crd-ci-q2 of CRD 2.2); cannot be determined → <c>conditional</c> with <c>info-needed</c> OTH
-    /// (crd-ci-q3). Documentation is requested only where the hook allows it (not on order-select).
+    /// Maps a decision to CRD codes: met → <c>covered</c>; II, III, IV → <c>not-covered</c> with <c>pa-needed</c>
+    /// <c>no-auth</c> (see below); cannot be determined → <c>conditional</c> with <c>info-needed</c> OTH (crd-ci-q3).
+    /// Documentation is requested only where the hook allows it (not on order-select).
     /// </summary>
+    /// <remarks>
+    /// CRD 2.0.1's crd-ci-q2 is <c>extension.where(url = 'covered' and value != 'not-covered') implies
+    /// extension.where(url = 'pa-needed').exists()</c>. For <c>not-covered</c> its left side is empty, so without
+    /// <c>pa-needed</c> it evaluates to empty, which validators (Firely, HL7) count as a failed invariant; its human text
+    /// only says pa-needed "should not" exist. So a not-covered assertion carries <c>no-auth</c> (no prior authorization
+    /// applies to a service that is not covered). Later CRD versions rewrote crd-ci-q2 to forbid pa-needed on not-covered:
+    /// revisit this on upgrade.
+    /// </remarks>
     public static CoverageAssertion From(
         CoverageDecision decision,
         string coverageReference,
@@ -39,7 +47,7 @@ public sealed record CoverageAssertion(
             DecisionOutcome.CannotBeDetermined => "conditional",
             _ => "not-covered",
         };
-        var paNeeded = covered == "not-covered" ? null : priorAuthorization;
+        var paNeeded = covered == "not-covered" ? "no-auth" : priorAuthorization;
         var needsDocumentation = covered == "conditional" || (covered == "covered" && decision.Documentation.Count > 0);
         var docNeeded = mayRequestDocumentation && needsDocumentation ? "clinical" : null;
         IReadOnlyList<string> docPurpose = docNeeded is null ? []
