@@ -16,6 +16,8 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 24, 18, 15, 0, TimeSpan.Zero);
 
+    private readonly List<KeyValuePair<string, string?>> _settings = [];
+
     public CdsServiceFactory()
     {
         Ehr = WireMockServer.Start();
@@ -29,6 +31,16 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(Now);
 
+    /// <summary>Extra settings for a variant of the service (call before the first client is created).</summary>
+    public CdsServiceFactory With(string key, string? value)
+    {
+        _settings.Add(new(key, value));
+        return this;
+    }
+
+    /// <summary>A client that signs every request as the trusted test EHR.</summary>
+    public HttpClient CreateSignedClient() => CreateDefaultClient(new JwtSigningHandler(() => Clock.GetUtcNow()));
+
     /// <summary>The fhirServer URL a hook request should name.</summary>
     public string FhirBase => $"{Ehr.Url}/fhir";
 
@@ -36,9 +48,30 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Cds:DataDirectory", DataDirectory);
-        builder.UseSetting("Cds:Fhir:RequestTimeout", "00:00:00.400");
-        builder.UseSetting("Cds:Fhir:HookBudget", "00:00:01.500");
+        builder.UseSetting("Cds:Fhir:RequestTimeout", "00:00:02");
+        builder.UseSetting("Cds:Fhir:HookBudget", "00:00:04");
         builder.UseSetting("Cds:Fhir:MaxPages", "5");
+
+        // One trusted EHR with inline keys (ES384 and RS384), one publishing a JWK Set; both may use the WireMock EHR.
+        var trust = new List<KeyValuePair<string, string?>>
+        {
+            new("Cds:Security:Clients:0:Issuer", TestTokens.Issuer),
+            new("Cds:Security:Clients:0:FhirServers:0", FhirBase),
+            new("Cds:Security:Clients:1:Issuer", TestTokens.JwksIssuer),
+            new("Cds:Security:Clients:1:JwksUrl", $"{Ehr.Url}/jwks.json"),
+            new("Cds:Security:Clients:1:FhirServers:0", FhirBase),
+            new("Cds:Security:FhirServers:AllowHttp", "true"),
+            new("Cds:Security:FhirServers:AllowPrivateNetworks", "true"),
+            new("Cds:Security:AllowedOrigins:0", "https://sandbox.cds-hooks.org"),
+            new("Cds:Security:MaxRequestBodyBytes", "1048576"),
+        };
+        trust.AddRange(TestTokens.EcJwkSettings("Cds:Security:Clients:0:Keys:0", TestTokens.EcKey, TestTokens.EcKid));
+        trust.AddRange(TestTokens.RsaJwkSettings("Cds:Security:Clients:0:Keys:1", TestTokens.RsaKey, TestTokens.RsaKid));
+        foreach (var (key, value) in trust.Concat(_settings))
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

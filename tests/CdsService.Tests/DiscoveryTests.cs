@@ -10,7 +10,7 @@ public sealed partial class DiscoveryTests(CdsServiceFactory factory) : IClassFi
     public async Task GivenTheRepositoryFile_WhenDiscoveryIsCalled_ThenTheServiceServesCdsServicesJsonUnchanged()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var file = await File.ReadAllBytesAsync(Repository.Path("cds-services.json"), TestContext.Current.CancellationToken);
 
         // Act
@@ -27,7 +27,7 @@ public sealed partial class DiscoveryTests(CdsServiceFactory factory) : IClassFi
     public async Task GivenDiscovery_WhenRead_ThenItDeclaresOneOrderSignAndOneOrderSelectServiceWithCrdOptions()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
 
         // Act
         var json = JsonNode.Parse(await client.GetStringAsync("/cds-services", TestContext.Current.CancellationToken))!;
@@ -52,7 +52,7 @@ public sealed partial class DiscoveryTests(CdsServiceFactory factory) : IClassFi
     public async Task GivenThePrefetchTemplates_WhenInspected_ThenTheyUseOnlyCdsHooks2Tokens()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
 
         // Act
         var json = JsonNode.Parse(await client.GetStringAsync("/cds-services", TestContext.Current.CancellationToken))!;
@@ -72,7 +72,7 @@ public sealed partial class DiscoveryTests(CdsServiceFactory factory) : IClassFi
     public async Task GivenARunningService_WhenAHealthEndpointIsCalled_ThenItIsHealthy(string path)
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
 
         // Act
         using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);

@@ -52,7 +52,7 @@ public sealed class ErrorContractTests(CdsServiceFactory factory) : IClassFixtur
     public async Task GivenABadHookRequest_WhenPosted_ThenA4xxOperationOutcomeSaysWhatIsWrong(string service, string body, HttpStatusCode expected, string code, string diagnostics)
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
 
         // Act
         var (status, outcome) = await Hooks.PostRawAsync(client, $"/cds-services/{service}", body);
@@ -71,7 +71,7 @@ public sealed class ErrorContractTests(CdsServiceFactory factory) : IClassFixtur
     public async Task GivenDeeplyNestedJson_WhenPosted_ThenItIsRefusedWith400()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var deep = string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200);
 
         // Act

@@ -9,7 +9,7 @@ public sealed class FeedbackTests(CdsServiceFactory factory) : IClassFixture<Cds
     public async Task GivenFeedbackOnACard_WhenPosted_ThenItIsAcceptedAndKept()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var (_, answer) = await Hooks.PostAsync(client, Hooks.SignService, Repository.Sample("order-sign-not-medically-necessary.json"));
         var cardId = answer!["cards"]![0]!["uuid"]!.GetValue<string>();
         var feedback = $$"""
@@ -38,7 +38,7 @@ public sealed class FeedbackTests(CdsServiceFactory factory) : IClassFixture<Cds
     public async Task GivenMalformedFeedback_WhenPosted_ThenItIsRefusedWith400AndNothingIsKept(string feedback, string diagnostics)
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var path = Path.Combine(factory.DataDirectory, "feedback.jsonl");
         var before = File.Exists(path) ? (await File.ReadAllLinesAsync(path, TestContext.Current.CancellationToken)).Length : 0;
 

@@ -15,7 +15,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenEachSample_WhenPostedAsShipped_ThenTheDocumentedOutcomeComesBack(string sample, string service, string covered, string indicator, string summary)
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
 
         // Act
         var (status, body) = await Hooks.PostAsync(client, service, Repository.Sample(sample));
@@ -33,7 +33,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenAMetOrder_WhenOrderSignIsCalled_ThenTheCoverageInformationExtensionIsRightElementByElement()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         var draft = request["context"]!["draftOrders"]!["entry"]![0]!["resource"]!.DeepClone().AsObject();
 
@@ -70,7 +70,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenTwoCalls_WhenTheSameOrderIsAssessed_ThenEachAssertionIdIsUnique()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
 
         // Act
         var (_, first) = await Hooks.PostAsync(client, Hooks.SignService, Repository.Sample("order-sign-meets-criteria.json"));
@@ -85,7 +85,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenAnUndeterminedOrder_WhenOrderSignIsCalled_ThenTheMissingCardListsEachItemAndTheExtensionAsksForDocumentation()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
 
         // Act
         var (_, body) = await Hooks.PostAsync(client, Hooks.SignService, Repository.Sample("order-sign-missing-data.json"));
@@ -110,7 +110,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenANotCoveredOrder_WhenOrderSignIsCalled_ThenTheExtensionSaysNoAuthAndTheCardExplainsCriterionII()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
 
         // Act
         var (_, body) = await Hooks.PostAsync(client, Hooks.SignService, Repository.Sample("order-sign-not-medically-necessary.json"));
@@ -138,7 +138,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenSeveralDraftOrdersOfWhichOneIsDli_WhenOrderSignIsCalled_ThenOnlyTheDliOrderIsAssessed()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         var entries = request["context"]!["draftOrders"]!["entry"]!.AsArray();
         var other = Repository.Sample("order-sign-not-dli.json")["context"]!["draftOrders"]!["entry"]![0]!.DeepClone();
@@ -160,7 +160,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenNoDliOrder_WhenOrderSignIsCalled_ThenTheAnswerIsExactlyAnEmptyCardList()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
 
         // Act
         using var content = new StringContent(Repository.Sample("order-sign-not-dli.json").ToJsonString(), System.Text.Encoding.UTF8, "application/json");
@@ -175,7 +175,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenOrderSelect_WhenTheDliOrderIsSelected_ThenABriefHeadsUpComesBackWithoutDocumentationDemands()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-missing-data.json");
         request["hook"] = "order-select";
         request["context"]!["selections"] = new JsonArray("ServiceRequest/sr-dli-001");
@@ -197,7 +197,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenOrderSelect_WhenAnotherOrderIsSelected_ThenNothingIsSaid()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var request = Repository.Sample("order-select-meets-criteria.json");
         request["context"]!["selections"] = new JsonArray("ServiceRequest/some-other-order");
 
@@ -214,7 +214,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenCrdConfiguration_WhenCoverageInfoIsTurnedOff_ThenNoCardsAndNoSystemActions()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         request["extension"] = JsonNode.Parse("""{"davinci-crd.configuration":{"coverage-info":false,"unknown-option":true}}""");
 
@@ -231,7 +231,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenCrdConfiguration_WhenMaxCardsIsOneOrAnOptionHasTheWrongType_ThenMaxCardsIsHonouredAndTheRestIgnored()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-missing-data.json");
         request["extension"] = JsonNode.Parse("""{"davinci-crd.configuration":{"max-cards":1,"coverage-info":"yes"}}""");
 
@@ -250,7 +250,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenNoneOrSeveralActiveCoverages_WhenOrderSignIsCalled_ThenCrdHook13Applies(int coverages, HttpStatusCode expected, string code)
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         var bundle = request["prefetch"]!["coverage"]!.AsObject();
         var entries = bundle["entry"]!.AsArray();
@@ -276,7 +276,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     {
         // Arrange
         factory.Ehr.Reset();
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         request["prefetch"]!.AsObject().Remove("coverage");
         request["fhirServer"] = factory.FhirBase;
@@ -297,7 +297,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     public async Task GivenThePolicyLink_WhenFollowed_ThenThePolicyPageListsEveryCriterion()
     {
         // Arrange
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedClient();
         var (_, body) = await Hooks.PostAsync(client, Hooks.SignService, Repository.Sample("order-sign-meets-criteria.json"));
         var url = new Uri(body!["cards"]![0]!["links"]![0]!["url"]!.GetValue<string>());
 

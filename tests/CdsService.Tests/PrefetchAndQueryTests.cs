@@ -18,7 +18,7 @@ public sealed class PrefetchAndQueryTests : IClassFixture<CdsServiceFactory>
     public async Task GivenCompletePrefetch_WhenOrderSignIsCalled_ThenTheServiceDecidesWithoutQueryingTheEhr()
     {
         // Arrange
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         request["fhirServer"] = _factory.FhirBase;
 
@@ -35,7 +35,7 @@ public sealed class PrefetchAndQueryTests : IClassFixture<CdsServiceFactory>
     public async Task GivenPartialPrefetch_WhenOrderSignIsCalled_ThenOnlyTheMissingKeysAreQueriedWithTheAccessToken()
     {
         // Arrange
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateSignedClient();
         var request = Hooks.MoveToEhr(Repository.Sample("order-sign-meets-criteria.json"), _factory.Ehr, _factory.FhirBase, "procedures", "observations");
 
         // Act
@@ -56,7 +56,7 @@ public sealed class PrefetchAndQueryTests : IClassFixture<CdsServiceFactory>
     public async Task GivenAPrefetchKeyThatIsNull_WhenOrderSignIsCalled_ThenTheEhrHasNoSuchDataAndNothingIsQueried()
     {
         // Arrange: the EHR says it has no lab results at all.
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         request["fhirServer"] = _factory.FhirBase;
         request["prefetch"]!["observations"] = null;
@@ -76,7 +76,7 @@ public sealed class PrefetchAndQueryTests : IClassFixture<CdsServiceFactory>
     public async Task GivenNoPrefetchAtAll_WhenOrderSignIsCalled_ThenEveryKeyIsQueriedAndPagesAreFollowed()
     {
         // Arrange: the lab results come in two pages.
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         var observations = request["prefetch"]!["observations"]!.AsObject();
         var keys = request["prefetch"]!.AsObject().Select(p => p.Key).Where(k => k != "observations").ToArray();
@@ -98,7 +98,7 @@ public sealed class PrefetchAndQueryTests : IClassFixture<CdsServiceFactory>
     public async Task GivenAPrefetchKeyThatIsAnOperationOutcome_WhenOrderSignIsCalled_ThenThatKeyIsQueried()
     {
         // Arrange
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         Hooks.Serve(_factory.Ehr, "conditions", request["prefetch"]!["conditions"]!.ToJsonString());
         request["fhirServer"] = _factory.FhirBase;
@@ -117,7 +117,7 @@ public sealed class PrefetchAndQueryTests : IClassFixture<CdsServiceFactory>
     public async Task GivenMissingPrefetchAndNoFhirServer_WhenOrderSignIsCalled_ThenTheAnswerIs412WithAnOperationOutcome()
     {
         // Arrange
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         request.Remove("fhirServer");
         request.Remove("fhirAuthorization");
@@ -142,14 +142,14 @@ public sealed class PrefetchAndQueryTests : IClassFixture<CdsServiceFactory>
     public async Task GivenAFailingFhirServer_WhenOrderSignIsCalled_ThenTheHookStillAnswers200AndNamesTheMissingData(string failure, string reason)
     {
         // Arrange
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateSignedClient();
         var request = Hooks.MoveToEhr(Repository.Sample("order-sign-meets-criteria.json"), _factory.Ehr, _factory.FhirBase, "conditions");
         request["prefetch"]!.AsObject().Remove("observations");
         var observations = Repository.Sample("order-sign-meets-criteria.json")["prefetch"]!["observations"]!.ToJsonString();
         switch (failure)
         {
             case "timeout":
-                Hooks.Serve(_factory.Ehr, "observations", observations, delay: TimeSpan.FromSeconds(3));
+                Hooks.Serve(_factory.Ehr, "observations", observations, delay: TimeSpan.FromSeconds(6));
                 break;
             case "malformed":
                 Hooks.Serve(_factory.Ehr, "observations", "{\"resourceType\":\"Bundle\",\"entry\":[");
@@ -178,7 +178,7 @@ public sealed class PrefetchAndQueryTests : IClassFixture<CdsServiceFactory>
     public async Task GivenANextLinkToAnotherHost_WhenPaging_ThenItIsNotFollowedAndTheTokenStaysHome()
     {
         // Arrange
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         var observations = request["prefetch"]!["observations"]!.AsObject();
         request["prefetch"]!.AsObject().Remove("observations");

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Cds.Service.Discovery;
 using Cds.Service.Feedback;
+using Cds.Service.Security;
+using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Hooks;
 
@@ -9,7 +11,11 @@ internal static class CdsHooksEndpoints
 {
     public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cds-services").WithTags("CDS Hooks");
+        // Every call, discovery included, comes from a trusted CDS client (CDS Hooks 2.0 §Trusting CDS Clients).
+        var group = app.MapGroup("/cds-services")
+            .WithTags("CDS Hooks")
+            .RequireAuthorization(CdsSecurityExtensions.ClientPolicy)
+            .RequireCors(CdsSecurityExtensions.CorsPolicy);
         group.MapGet(string.Empty, GetDiscovery);
         group.MapPost("/{id}", PostHookAsync);
         group.MapPost("/{id}/feedback", PostFeedbackAsync);
@@ -28,7 +34,7 @@ internal static class CdsHooksEndpoints
 
         using (document)
         {
-            return await handler.HandleAsync(id, document.RootElement, BaseUrl(request), cancellationToken);
+            return await handler.HandleAsync(id, document.RootElement, BaseUrl(request), request.HttpContext.User, cancellationToken);
         }
     }
 
@@ -59,9 +65,29 @@ internal static class CdsHooksEndpoints
 
     private static async Task<(JsonDocument? Document, IResult? Problem)> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        var limit = request.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            return (null, TooLarge(limit));
+        }
+
         try
         {
-            return (await JsonDocument.ParseAsync(request.Body, CdsJson.ReadOptions, cancellationToken), null);
+            // Read at most limit + 1 bytes whatever Content-Length says (chunked bodies have none).
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return (null, TooLarge(limit));
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CdsJson.ReadOptions), null);
         }
         catch (JsonException e)
         {
@@ -70,9 +96,12 @@ internal static class CdsHooksEndpoints
         }
         catch (BadHttpRequestException e)
         {
-            return (null, HookHandler.Problem(e.StatusCode, "too-costly", "The request body could not be read: " + e.Message));
+            return (null, HookHandler.Problem(e.StatusCode, "too-costly", "The request body could not be read."));
         }
     }
+
+    private static IResult TooLarge(long limit) =>
+        HookHandler.Problem(StatusCodes.Status413PayloadTooLarge, "too-costly", $"The request body is larger than {limit} bytes.");
 
     // The URL the client called, for absolute links (the policy page) on cards.
     private static Uri BaseUrl(HttpRequest request) => new($"{request.Scheme}://{request.Host}{request.PathBase}/");

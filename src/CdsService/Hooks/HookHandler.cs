@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Security.Claims;
 using System.Text.Json;
 using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Fhir;
 using Cds.Service.Discovery;
 using Cds.Service.Policy;
 using Cds.Service.Prefetch;
+using Cds.Service.Security;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Hooks;
@@ -18,6 +20,8 @@ internal sealed partial class HookHandler(
     PatientDataGatherer gatherer,
     CoverageEngine engine,
     IOptions<CdsOptions> options,
+    IOptions<SecurityOptions> security,
+    FhirServerGuard fhirServerGuard,
     TimeProvider timeProvider,
     ILogger<HookHandler> logger)
 {
@@ -29,7 +33,7 @@ internal sealed partial class HookHandler(
 
     private static readonly (string System, string Code)[] BillingCode = [("http://www.ama-assn.org/go/cpt", "38242")];
 
-    public async Task<IResult> HandleAsync(string serviceId, JsonElement body, Uri baseUrl, CancellationToken cancellationToken)
+    public async Task<IResult> HandleAsync(string serviceId, JsonElement body, Uri baseUrl, ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         if (discovery.Find(serviceId) is not { } service)
@@ -62,6 +66,11 @@ internal sealed partial class HookHandler(
             return Problem(StatusCodes.Status400BadRequest, "invalid", error!);
         }
 
+        if (orders.Count > security.Value.MaxDraftOrders)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{orders.Count} draft orders exceed the limit of {security.Value.MaxDraftOrders}.");
+        }
+
         var configuration = HookConfiguration.Read(service, request.Configuration);
         var inScope = orders
             .Where(engine.Extractor.IsPolicyOrder)
@@ -79,8 +88,20 @@ internal sealed partial class HookHandler(
             return Problem(StatusCodes.Status412PreconditionFailed, "processing", $"Prefetch for {string.Join(", ", toQuery)} was not provided and the request has no fhirServer to query.");
         }
 
+        // A fhirServer the caller may not use is never contacted; it matters only when data must be queried.
+        if (toQuery.Count > 0 && fhirServerGuard.Check(request.FhirServer!, caller) is { } refusal)
+        {
+            Log.FhirServerRefused(logger, request.HookInstance, serviceId, refusal);
+            return Problem(StatusCodes.Status403Forbidden, "forbidden", refusal);
+        }
+
         var data = await gatherer.GatherAsync(service, request, cancellationToken);
         var record = ClinicalRecord.Parse(data.Items);
+        if (record.Count > security.Value.MaxResources)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{record.Count} FHIR resources exceed the limit of {security.Value.MaxResources} for one hook call.");
+        }
+
         var facts = engine.Extract(record);
         var context = new CardBuilder.Context(engine.Insurer, engine.Policy.Document.PolicyNumber, PolicyUrl(baseUrl), inScope.Count > 1, data.Failures);
 
@@ -147,6 +168,9 @@ internal sealed partial class HookHandler(
 
         [LoggerMessage(2, LogLevel.Debug, "Hook {HookInstance} on {ServiceId}: no DLI order in scope among {Orders} draft order(s)")]
         public static partial void NoDliOrder(ILogger logger, string hookInstance, string serviceId, int orders);
+
+        [LoggerMessage(4, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: fhirServer refused: {Reason}")]
+        public static partial void FhirServerRefused(ILogger logger, string hookInstance, string serviceId, string reason);
 
         [LoggerMessage(3, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: the patient's coverage could not be retrieved")]
         public static partial void CoverageUnavailable(ILogger logger, string hookInstance, string serviceId);

@@ -127,7 +127,9 @@ internal sealed record HookRequest
 
             foreach (var item in prefetchElement.EnumerateObject())
             {
-                if (item.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+                if (item.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)
+                    || (item.Value.ValueKind == JsonValueKind.Object
+                        && (!item.Value.TryGetProperty("resourceType", out var resourceType) || resourceType.ValueKind != JsonValueKind.String)))
                 {
                     error = $"'prefetch.{item.Name}' must be a FHIR resource, a Bundle or null.";
                     return null;

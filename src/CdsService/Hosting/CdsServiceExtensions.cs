@@ -3,6 +3,7 @@ using Cds.Service.Feedback;
 using Cds.Service.Hooks;
 using Cds.Service.Policy;
 using Cds.Service.Prefetch;
+using Cds.Service.Security;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Hosting;
@@ -25,9 +26,15 @@ internal static class CdsServiceExtensions
         builder.Services.AddSingleton<HookHandler>();
         builder.Services.AddSingleton<FeedbackStore>();
 
-        // The access token goes to fhirServer only: no redirects are followed, and timeouts are ours (FhirOptions).
+        // The access token goes to fhirServer only: no redirects are followed, private addresses are refused at
+        // connect time (FhirServerGuard), and the time limits are ours (FhirOptions).
         builder.Services.AddHttpClient(PatientDataGatherer.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = FhirServerGuard.ConnectCallback(sp.GetRequiredService<IOptions<SecurityOptions>>()),
+            });
 
         builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
