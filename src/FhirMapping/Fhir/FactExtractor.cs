@@ -49,6 +49,7 @@ public sealed class FactExtractor(PolicyDefinition policy)
     private readonly Regex _allogeneicText = policy.Pattern("allogeneic");
     private readonly Regex _autologousText = policy.Pattern("autologous");
     private readonly PolicyDefinition _policy = policy;
+    private readonly HashSet<string> _knownSystems = policy.Document.Systems.Values.SelectMany(uris => uris).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Extracts the facts the policy needs from the whole record.</summary>
     public ClinicalFacts Extract(ClinicalRecord record)
@@ -271,7 +272,11 @@ public sealed class FactExtractor(PolicyDefinition policy)
         }
 
         var isTransplant = donor is not null;
-        if (donor is null or DonorType.Unknown && texts.Any(_hctText.IsMatch))
+
+        // A procedure with a standard code that is not a transplant code (a marrow biopsy "after allo-HCT", a prior DLI)
+        // is not a transplant, whatever its words say.
+        var locallyCoded = !codings.Any(c => c.System is { } system && _knownSystems.Contains(system));
+        if ((donor is DonorType.Unknown || (donor is null && locallyCoded)) && texts.Any(_hctText.IsMatch))
         {
             // Local codes: read the donor type from the words ("allogeneic PBSC transplant", "auto-HCT").
             isTransplant = true;
@@ -322,7 +327,8 @@ public sealed class FactExtractor(PolicyDefinition policy)
         // Conditioning intensity and graft manipulation are usually words on the transplant or conditioning record.
         if (isTransplant || isGraftProcessing || texts.Any(_conditioningText.IsMatch))
         {
-            AddTextSignal(procedure, primary, date, texts, _tCellDepletedText, RelapseRiskSignal.TCellDepletedGraft, sink);
+            // "not T-cell depleted" / "no T-cell depletion" contain the T-cell depletion phrase: only its negation counts.
+            AddTextSignal(procedure, primary, date, texts, _tCellDepletedText, RelapseRiskSignal.TCellDepletedGraft, sink, except: _notTCellDepletedText);
             AddTextSignal(procedure, primary, date, texts, _notTCellDepletedText, RelapseRiskSignal.UnmanipulatedGraft, sink);
             if (!AddTextSignal(procedure, primary, date, texts, _reducedIntensityText, RelapseRiskSignal.ReducedIntensityConditioning, sink))
             {
@@ -331,11 +337,11 @@ public sealed class FactExtractor(PolicyDefinition policy)
         }
     }
 
-    private static bool AddTextSignal(Procedure procedure, Coding? coding, DateOnly? date, List<string> texts, Regex pattern, RelapseRiskSignal signal, Sink sink)
+    private static bool AddTextSignal(Procedure procedure, Coding? coding, DateOnly? date, List<string> texts, Regex pattern, RelapseRiskSignal signal, Sink sink, Regex? except = null)
     {
         foreach (var text in texts)
         {
-            if (Find(pattern, text) is { } phrase)
+            if (Find(pattern, text, except) is { } phrase)
             {
                 sink.RelapseRisk.Add(new RelapseRiskFact(Cite(procedure, coding, date, $"\"{phrase}\""), signal));
                 return true;
@@ -379,7 +385,8 @@ public sealed class FactExtractor(PolicyDefinition policy)
             return;
         }
 
-        var codeText = string.Join(" ", Texts(observation.Code));
+        var codeTexts = Texts(observation.Code).ToList();
+        var codeText = string.Join(" ", codeTexts);
         var recipientByCode = codings.Any(c => _chimerismRecipient.Contains(c.System, c.Code));
         var isChimerism = recipientByCode
             || codings.Any(c => _chimerism.Contains(c.System, c.Code))
@@ -393,7 +400,7 @@ public sealed class FactExtractor(PolicyDefinition policy)
         var primary = codings.FirstOrDefault();
         if (observation.Value is Quantity quantity)
         {
-            AddChimerism(observation, primary, date, quantity, $"{codeText} {specimen}", recipientByCode, sink);
+            AddChimerism(observation, primary, date, quantity, $"{codeText} {specimen}", [.. codeTexts, specimen], recipientByCode, sink);
         }
 
         // Lineage panels: one component per sorted cell population.
@@ -401,14 +408,15 @@ public sealed class FactExtractor(PolicyDefinition policy)
         {
             if (component.Value is Quantity q)
             {
-                var componentText = string.Join(" ", Texts(component.Code));
+                var componentTexts = Texts(component.Code).ToList();
+                var componentText = string.Join(" ", componentTexts);
                 var componentRecipient = recipientByCode || Codings(component.Code).Any(c => _chimerismRecipient.Contains(c.System, c.Code));
-                AddChimerism(observation, Codings(component.Code).FirstOrDefault() ?? primary, date, q, $"{componentText} {codeText} {specimen}", componentRecipient, sink, componentText);
+                AddChimerism(observation, Codings(component.Code).FirstOrDefault() ?? primary, date, q, $"{componentText} {codeText} {specimen}", [.. componentTexts, .. codeTexts, specimen], componentRecipient, sink, componentText);
             }
         }
     }
 
-    private void AddChimerism(Observation observation, Coding? coding, DateOnly? date, Quantity quantity, string text, bool recipientByCode, Sink sink, string? ownText = null)
+    private void AddChimerism(Observation observation, Coding? coding, DateOnly? date, Quantity quantity, string text, IReadOnlyList<string> lineageTexts, bool recipientByCode, Sink sink, string? ownText = null)
     {
         if (quantity.Value is not { } raw)
         {
@@ -422,20 +430,31 @@ public sealed class FactExtractor(PolicyDefinition policy)
         var own = ownText ?? text;
         var recipient = recipientByCode || (_recipientText.IsMatch(own) && !_donorText.IsMatch(own));
         var donor = Math.Clamp(recipient ? 100m - percent : percent, 0m, 100m);
-        var lineage = "Unsorted";
-        foreach (var (id, pattern) in _policy.Lineages)
-        {
-            if (pattern.IsMatch(text))
-            {
-                lineage = id;
-                break;
-            }
-        }
-
+        var lineage = Lineage(lineageTexts);
         var shown = recipient
             ? $"{donor.ToString("0.#", CultureInfo.InvariantCulture)}% donor ({percent.ToString("0.#", CultureInfo.InvariantCulture)}% recipient)"
             : $"{donor.ToString("0.#", CultureInfo.InvariantCulture)}% donor";
         sink.Chimerism.Add(new ChimerismFact(Cite(observation, coding, date, $"{lineage}: {shown}"), lineage, donor, recipient));
+    }
+
+    /// <summary>
+    /// The cell lineage of a chimerism result, from the most specific text that names exactly one lineage: a component's
+    /// own code before the panel's code, the code's text before each display, the specimen last. A text that names
+    /// several lineages (a panel title "sorted CD3+ and CD33+ cells", the CPT 81268 descriptor "eg, CD3, CD33") does not
+    /// say which population this result is.
+    /// </summary>
+    private string Lineage(IReadOnlyList<string> texts)
+    {
+        foreach (var text in texts)
+        {
+            var named = _policy.Lineages.Where(l => l.Pattern.IsMatch(text)).Select(l => l.Id).Distinct(StringComparer.Ordinal).ToList();
+            if (named.Count == 1)
+            {
+                return named[0];
+            }
+        }
+
+        return "Unsorted";
     }
 
     private void ReadDocument(DocumentReference document, Sink sink)
@@ -489,15 +508,24 @@ public sealed class FactExtractor(PolicyDefinition policy)
         }
     }
 
-    private static string? Find(Regex pattern, string? text)
+    // The first match of pattern that does not overlap a match of except.
+    private static string? Find(Regex pattern, string? text, Regex? except = null)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             return null;
         }
 
-        var match = pattern.Match(text);
-        return match.Success ? match.Value : null;
+        var excluded = except?.Matches(text);
+        foreach (Match match in pattern.Matches(text))
+        {
+            if (excluded is null || !excluded.Any(x => match.Index < x.Index + x.Length && x.Index < match.Index + match.Length))
+            {
+                return match.Value;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Reads the date part of a FHIR date or dateTime ("2024", "2024-05", "2024-05-03T10:00:00Z").</summary>

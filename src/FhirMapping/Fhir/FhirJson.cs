@@ -22,8 +22,11 @@ internal static class FhirJson
     {
         if (element.ValueKind != JsonValueKind.Object
             || !element.TryGetProperty("resourceType", out var type)
-            || type.ValueKind != JsonValueKind.String)
+            || type.ValueKind != JsonValueKind.String
+            || type.GetString() is not { } name
+            || !ModelInfo.IsKnownResource(name))
         {
+            // Ostrich mode would read an unknown resourceType as a DynamicResource: not a resource this SDK knows.
             return null;
         }
 

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Cds.FhirMapping.Evaluation;
+using Cds.FhirMapping.Facts;
+using Cds.FhirMapping.Fhir;
+using Cds.FhirMapping.Policy;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Cds.FhirMapping.Tests.Fixtures;
+
+/// <summary>The policy, extractor and evaluator under test, on a fixed clock (2025-06-16, a week after the DLI orders).</summary>
+internal static class Dli
+{
+    public static readonly DateTimeOffset Now = new(2025, 6, 16, 15, 0, 0, TimeSpan.Zero);
+
+    public static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+
+    public static readonly FactExtractor Extractor = new(Policy);
+
+    /// <summary>The criteria every decision reports, in the order it reports them.</summary>
+    public static readonly string[] CriterionOrder = ["HCT", "I.A", "I.B", "I.C", "II", "III", "IV"];
+
+    public static PolicyEvaluator Evaluator() => new(Policy, new FakeTimeProvider(Now));
+
+    /// <summary>Parses a draft-orders Bundle that must hold exactly one order.</summary>
+    public static DraftOrder SingleOrder(JsonElement draftOrders)
+    {
+        Assert.True(DraftOrder.TryParseBundle(draftOrders, out var orders, out var error), error);
+        return Assert.Single(orders);
+    }
+
+    /// <summary>Extracts and evaluates, checking on the way that every fixture was readable.</summary>
+    public static CoverageDecision Decide(IReadOnlyList<JsonElement> record, int expectedResources, DraftOrder order)
+    {
+        var clinical = ClinicalRecord.Parse(record);
+        Assert.Equal(0, clinical.Unreadable);
+        Assert.Equal(expectedResources, clinical.Count);
+        Assert.True(Extractor.IsPolicyOrder(order), $"{order.Reference} should be a DLI (CPT 38242) order");
+        return Evaluator().Evaluate(Extractor.Extract(clinical), Extractor.ExtractOrder(order));
+    }
+
+    /// <summary>Evaluates the given resource references (plus the Patient) against one order fixture.</summary>
+    public static CoverageDecision Decide(IReadOnlyCollection<string> record, string order) =>
+        Decide(FhirFixtures.PatientRecord(record), record.Count + 1, SingleOrder(FhirFixtures.DraftOrders(order)));
+
+    /// <summary>"HCT=Met I.A=NotMet …" for the decision, to compare a whole row at once.</summary>
+    public static string Statuses(CoverageDecision decision) =>
+        string.Join(" ", CriterionOrder.Select(id => $"{id}={decision[id].Status}"));
+
+    public static string Describe(Evidence e) => $"{e.Reference} [{e.Code}] \"{e.Value}\"";
+}
