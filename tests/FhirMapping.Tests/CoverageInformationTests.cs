@@ -172,4 +172,18 @@ public sealed class CoverageInformationTests
         [.. extension["extension"]!.AsArray().OfType<JsonObject>().Select(p => (p["url"]!.GetValue<string>(), p.First(kv => kv.Key.StartsWith("value", StringComparison.Ordinal)).Value!))];
 
     private static JsonNode Value(List<(string Url, JsonNode Value)> parts, string url) => Assert.Single(parts, p => p.Url == url).Value;
+
+    [Theory]
+    [InlineData(null, "no-auth")]
+    [InlineData("2.0", "no-auth")]
+    [InlineData("2.2", null)]
+    public void GivenANotCoveredOrder_WhenTheClientAskedForACrdVersion_ThenPaNeededFollowsThatVersionsCrdCiQ2(string? version, string? expected)
+    {
+        // Act
+        var assertion = CoverageAssertion.From(Decision(DecisionOutcome.Investigational, documentationMissing: false), CoverageReference, "auth-needed", true, Today, "a-v22", version);
+
+        // Assert
+        Assert.Equal("not-covered", assertion.Covered);
+        Assert.Equal(expected, assertion.PaNeeded);
+    }
 }

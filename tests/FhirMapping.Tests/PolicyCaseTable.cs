@@ -61,10 +61,10 @@ internal static class PolicyCaseTable
             [
                 "HCT <- Procedure/proc-hct-allo-tcd-2024 30233U3",
                 "I.A <- Condition/cond-aml-relapse-2025 C92.02",
-                "I.A <- Condition/cond-aml-dx-2023 C92.00",
                 "I.B <- Procedure/proc-hct-allo-tcd-2024 30233U3",
                 "I.C <- Observation/obs-chim-cd3-mixed-2025 102113-8 ~ T-cell: 82% donor",
             ],
+            DoesNotCite = ["I.A <- Condition/cond-aml-dx-2023"],
         },
         new()
         {

@@ -29,8 +29,8 @@ public sealed record CoverageAssertion(
     /// extension.where(url = 'pa-needed').exists()</c>. For <c>not-covered</c> its left side is empty, so without
     /// <c>pa-needed</c> it evaluates to empty, which validators (Firely, HL7) count as a failed invariant; its human text
     /// only says pa-needed "should not" exist. So a not-covered assertion carries <c>no-auth</c> (no prior authorization
-    /// applies to a service that is not covered). Later CRD versions rewrote crd-ci-q2 to forbid pa-needed on not-covered:
-    /// revisit this on upgrade.
+    /// applies to a service that is not covered). CRD 2.2 rewrote crd-ci-q2 to forbid pa-needed on not-covered, so when the
+    /// client asked for CRD 2.2 (<paramref name="crdVersion"/>) a not-covered assertion has no pa-needed.
     /// </remarks>
     public static CoverageAssertion From(
         CoverageDecision decision,
@@ -38,7 +38,8 @@ public sealed record CoverageAssertion(
         string priorAuthorization,
         bool mayRequestDocumentation,
         DateOnly date,
-        string assertionId)
+        string assertionId,
+        string? crdVersion = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
         var covered = decision.Outcome switch
@@ -47,7 +48,9 @@ public sealed record CoverageAssertion(
             DecisionOutcome.CannotBeDetermined => "conditional",
             _ => "not-covered",
         };
-        var paNeeded = covered == "not-covered" ? "no-auth" : priorAuthorization;
+        var paNeeded = covered != "not-covered" ? priorAuthorization
+            : crdVersion == "2.2" ? null
+            : "no-auth";
         var needsDocumentation = covered == "conditional" || (covered == "covered" && decision.Documentation.Count > 0);
         var docNeeded = mayRequestDocumentation && needsDocumentation ? "clinical" : null;
         IReadOnlyList<string> docPurpose = docNeeded is null ? []

@@ -151,7 +151,10 @@ public sealed class PolicyEvaluator(PolicyDefinition policy, TimeProvider timePr
         if (relapse.Count > 0)
         {
             var words = relapse.Any(r => r.Status == DiseaseStatus.Relapsed) ? "relapsed" : "refractory";
-            return Result(Id, CriterionStatus.Met, $"Hematologic malignancy {words}", [.. heme.Take(1).Select(m => m.Evidence).Concat(relapse.Select(r => r.Evidence))]);
+            // Cite the diagnosis only when the status came from elsewhere (a disease-status Observation).
+            var fromDiagnosis = relapse.Any(r => heme.Any(m => m.Evidence.Reference == r.Evidence.Reference) || r.Evidence.ResourceType == "ServiceRequest");
+            IEnumerable<Evidence> cited = fromDiagnosis ? relapse.Select(r => r.Evidence) : heme.Take(1).Select(m => m.Evidence).Concat(relapse.Select(r => r.Evidence));
+            return Result(Id, CriterionStatus.Met, $"Hematologic malignancy {words}", [.. cited]);
         }
 
         return Result(Id, CriterionStatus.NotMet, Summary(Id, CriterionStatus.NotMet), [.. deciding.Select(r => r.Evidence)]);

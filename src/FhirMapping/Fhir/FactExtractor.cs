@@ -41,6 +41,7 @@ public sealed class FactExtractor(PolicyDefinition policy)
     private readonly Regex _notTCellDepletedText = policy.Pattern("not-t-cell-depleted");
     private readonly Regex _conditioningText = policy.Pattern("conditioning");
     private readonly Regex _investigationalText = policy.Pattern("investigational-transplant");
+    private readonly Regex _negation = policy.Pattern("negation");
     private readonly Regex _chimerismText = policy.Pattern("chimerism-observation");
     private readonly Regex _recipientText = policy.Pattern("chimerism-recipient");
     private readonly Regex _donorText = policy.Pattern("chimerism-donor");
@@ -127,7 +128,7 @@ public sealed class FactExtractor(PolicyDefinition policy)
                 .Append(request.PatientInstruction);
             foreach (var text in texts)
             {
-                if (Find(_geneticModificationText, text) is { } phrase)
+                if (Find(_geneticModificationText, text, negation: _negation) is { } phrase)
                 {
                     modification.Add(new Evidence("ServiceRequest", request.Id, null, null, null, date, $"\"{phrase}\""));
                 }
@@ -185,9 +186,11 @@ public sealed class FactExtractor(PolicyDefinition policy)
                 .Concat(condition.Stage.SelectMany(s => Codings(s.Summary)));
             foreach (var coding in statusCodings)
             {
+                // A clinical status holds as of when it was recorded, not when the disease began.
+                var recorded = Latest(onset, ToDate(condition.RecordedDate));
                 var date = _statusRemission.Contains(coding.System, coding.Code) && condition.Abatement is FhirDateTime abated
-                    ? ToDate(abated.Value) ?? onset
-                    : onset;
+                    ? ToDate(abated.Value) ?? recorded
+                    : recorded;
                 var evidence = Cite(condition, Codings(condition.Code).First(), date, coding.Display ?? coding.Code);
                 if (_statusRelapse.Contains(coding.System, coding.Code))
                 {
@@ -245,7 +248,8 @@ public sealed class FactExtractor(PolicyDefinition policy)
 
     private void ReadProcedure(Procedure procedure, Dictionary<string, Condition> conditions, Sink sink)
     {
-        if (procedure.Status is EventStatus.EnteredInError or EventStatus.NotDone)
+        // Not done, not yet done (preparation, on hold) or recorded in error: not something the patient received.
+        if (procedure.Status is EventStatus.EnteredInError or EventStatus.NotDone or EventStatus.Preparation or EventStatus.OnHold)
         {
             return;
         }
@@ -295,7 +299,7 @@ public sealed class FactExtractor(PolicyDefinition policy)
                     .SelectMany(c => Codings(c.Code)))
                 .Select(c => new CodeRef(c.System, c.Code, c.Display))
                 .ToList();
-            var investigational = texts.Any(_investigationalText.IsMatch);
+            var investigational = texts.Any(t => Find(_investigationalText, t, negation: _negation) is not null);
             sink.Transplants.Add(new TransplantFact(
                 Cite(procedure, primary, date, donor.ToString()!.ToLowerInvariant()),
                 donor!.Value,
@@ -508,8 +512,9 @@ public sealed class FactExtractor(PolicyDefinition policy)
         }
     }
 
-    // The first match of pattern that does not overlap a match of except.
-    private static string? Find(Regex pattern, string? text, Regex? except = null)
+    // The first match of pattern that does not overlap a match of except and is not negated just before it
+    // ("not genetically modified", "not on a clinical trial").
+    private static string? Find(Regex pattern, string? text, Regex? except = null, Regex? negation = null)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -519,7 +524,8 @@ public sealed class FactExtractor(PolicyDefinition policy)
         var excluded = except?.Matches(text);
         foreach (Match match in pattern.Matches(text))
         {
-            if (excluded is null || !excluded.Any(x => match.Index < x.Index + x.Length && x.Index < match.Index + match.Length))
+            if ((excluded is null || !excluded.Any(x => match.Index < x.Index + x.Length && x.Index < match.Index + match.Length))
+                && (negation is null || !negation.IsMatch(text[..match.Index])))
             {
                 return match.Value;
             }
@@ -527,6 +533,8 @@ public sealed class FactExtractor(PolicyDefinition policy)
 
         return null;
     }
+
+    private static DateOnly? Latest(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : (a > b ? a : b);
 
     /// <summary>Reads the date part of a FHIR date or dateTime ("2024", "2024-05", "2024-05-03T10:00:00Z").</summary>
     internal static DateOnly? ToDate(string? value)

@@ -124,7 +124,7 @@ public sealed class PolicyDefinition
     internal static readonly string[] RequiredPatterns =
     [
         "reduced-intensity", "myeloablative", "t-cell-depleted", "not-t-cell-depleted", "conditioning", "investigational-transplant",
-        "chimerism-observation", "chimerism-recipient", "chimerism-donor", "genetic-modification", "hct", "allogeneic", "autologous",
+        "chimerism-observation", "chimerism-recipient", "chimerism-donor", "genetic-modification", "hct", "allogeneic", "autologous", "negation",
     ];
 
 }
