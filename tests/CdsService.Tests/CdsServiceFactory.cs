@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.Server;
 
@@ -17,6 +18,7 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
     public static readonly DateTimeOffset Now = new(2026, 11, 24, 18, 15, 0, TimeSpan.Zero);
 
     private readonly List<KeyValuePair<string, string?>> _settings = [];
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     public CdsServiceFactory()
     {
@@ -31,10 +33,20 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(Now);
 
+    /// <summary>Everything the service logged.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>Extra settings for a variant of the service (call before the first client is created).</summary>
     public CdsServiceFactory With(string key, string? value)
     {
         _settings.Add(new(key, value));
+        return this;
+    }
+
+    /// <summary>Changes to the service's registrations (after the service's own; call before the first client is created).</summary>
+    public CdsServiceFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
         return this;
     }
 
@@ -72,10 +84,12 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            _services.ForEach(configure => configure(services));
         });
     }
 

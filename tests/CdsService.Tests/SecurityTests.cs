@@ -262,6 +262,32 @@ public sealed class SecurityTests : IClassFixture<CdsServiceFactory>
         Assert.Equal("covered", Hooks.Code(Hooks.Extension(body!["systemActions"]![0]!), "covered"));
     }
 
+    [Fact]
+    public async Task GivenCallsWithTokens_WhenLogged_ThenReasonsIssuersAndHookInstancesAreLoggedButNeverATokenOrPatientData()
+    {
+        // Arrange
+        using var client = _factory.CreateClient();
+        var now = _factory.Clock.GetUtcNow();
+        var rejected = TestTokens.Create(new TestTokens.Spec { Audience = "http://localhost/cds-services/elsewhere", Now = now });
+        var accepted = TestTokens.Create(new TestTokens.Spec { Audience = SignUrl, Now = now });
+        var request = Hooks.MoveToEhr(Repository.Sample("order-sign-meets-criteria.json"), _factory.Ehr, _factory.FhirBase, "conditions");
+
+        // Act
+        var (refused, _, _) = await PostAsync(client, rejected, request);
+        var (answered, _, _) = await PostAsync(client, accepted, request);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, refused);
+        Assert.Equal(HttpStatusCode.OK, answered);
+        var logs = _factory.Logs.Lines.ToList();
+        Assert.Contains(logs, l => l.Contains("aud is not the URL invoked", StringComparison.Ordinal) && l.Contains(TestTokens.Issuer, StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.Contains("d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", StringComparison.Ordinal));
+        foreach (var secret in new[] { rejected, accepted, rejected.Split('.')[1], accepted.Split('.')[2], "sample-access-token", "Okafor", "MRN-448291", "RGN884120033", Hooks.PatientId })
+        {
+            Assert.DoesNotContain(logs, l => l.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
     private static async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> PostAsync(HttpClient client, string? token, JsonObject request)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, SignPath) { Content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json") };
