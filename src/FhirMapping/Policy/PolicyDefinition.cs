@@ -14,6 +14,12 @@ public sealed class PolicyDefinition
     /// <summary>The embedded Medical Policy 45.03 file.</summary>
     public const string DefaultPolicyResource = "Policies.dli-45.03.json";
 
+    /// <summary>
+    /// Guards against a pathological pattern in a policy file, not a budget: the shipped patterns are linear, and a
+    /// short timeout fired under CPU load (a hook answered 500). Two seconds is far above any real match.
+    /// </summary>
+    internal static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
+
     private readonly FrozenDictionary<string, ValueSet> _valueSets;
     private readonly FrozenDictionary<string, Regex> _patterns;
     private readonly FrozenDictionary<string, CriterionDocument> _criteria;
@@ -82,7 +88,7 @@ public sealed class PolicyDefinition
         _criteria.TryGetValue(id, out var criterion) ? criterion : throw new KeyNotFoundException($"The policy has no criterion '{id}'.");
 
     private static Regex CompilePattern(string pattern) =>
-        new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200));
+        new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);
 
     // A policy file with a typo should fail at start-up, not on the first patient.
     private void Validate()

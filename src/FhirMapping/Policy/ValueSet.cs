@@ -60,7 +60,7 @@ public sealed class ValueSet
             _codes = (document.Codes ?? []).Select(c => CodeSystems.Normalize(_alias, c)).ToFrozenSet(StringComparer.Ordinal);
             _prefixes = (document.Prefixes ?? []).Select(p => CodeSystems.Normalize(_alias, p)).ToArray();
             _patterns = (document.Patterns ?? [])
-                .Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100)))
+                .Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, PolicyDefinition.MatchTimeout))
                 .ToArray();
         }
 
