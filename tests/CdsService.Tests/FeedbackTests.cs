@@ -1,32 +1,43 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Cds.Service.Ledger;
+using Cds.Service.Tests.Ledger;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cds.Service.Tests;
 
 public sealed class FeedbackTests(CdsServiceFactory factory) : IClassFixture<CdsServiceFactory>
 {
     [Fact]
-    public async Task GivenFeedbackOnACard_WhenPosted_ThenItIsAcceptedAndKept()
+    public async Task GivenFeedbackOnACard_WhenPosted_ThenItIsAcceptedAndKeptInTheLedgerWithItsCall()
     {
         // Arrange
         using var client = factory.CreateSignedClient();
         var (_, answer) = await Hooks.PostAsync(client, Hooks.SignService, Repository.Sample("order-sign-not-medically-necessary.json"));
         var cardId = answer!["cards"]![0]!["uuid"]!.GetValue<string>();
+        var assertionId = Assert.Single(LedgerCalls.AssertionIds(answer.ToJsonString()));
         var feedback = $$"""
             {"feedback":[{"card":"{{cardId}}","outcome":"overridden","overrideReason":{"reason":{"system":"http://example.org/override","code":"patient-specific","display":"Patient-specific circumstances"},"userComment":"Peer-to-peer review scheduled"},"outcomeTimestamp":"2026-11-24T18:20:00Z"}]}
             """;
 
         // Act
         var (status, body) = await Hooks.PostRawAsync(client, $"/cds-services/{Hooks.SignService}/feedback", feedback);
+        var (again, _) = await Hooks.PostRawAsync(client, $"/cds-services/{Hooks.SignService}/feedback", feedback);
 
-        // Assert
+        // Assert: on record with the call and the order the card was about; a retried post is kept once.
         Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpStatusCode.OK, again);
         Assert.Equal(1, body!["accepted"]!.GetValue<int>());
-        var lines = await File.ReadAllLinesAsync(Path.Combine(factory.DataDirectory, "feedback.jsonl"), TestContext.Current.CancellationToken);
-        var kept = lines.Select(l => JsonNode.Parse(l)!).Single(l => l["feedback"]!["card"]!.GetValue<string>() == cardId);
-        Assert.Equal(Hooks.SignService, kept["serviceId"]!.GetValue<string>());
-        Assert.Equal("overridden", kept["feedback"]!["outcome"]!.GetValue<string>());
-        Assert.Equal("patient-specific", kept["feedback"]!["overrideReason"]!["reason"]!["code"]!.GetValue<string>());
+        var record = await factory.Services.GetRequiredService<ILedgerStore>().FindAssertionAsync(assertionId, TestContext.Current.CancellationToken);
+        Assert.NotNull(record);
+        var kept = Assert.Single(record.Feedback);
+        Assert.Equal(cardId, kept.CardUuid);
+        Assert.Equal(Hooks.SignService, kept.ServiceId);
+        Assert.Equal(TestTokens.Issuer, kept.Issuer);
+        Assert.Equal("overridden", kept.Outcome);
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 18, 20, 0, TimeSpan.Zero), kept.OutcomeTimestamp);
+        Assert.Equal("patient-specific", JsonNode.Parse(kept.Body)!["overrideReason"]!["reason"]!["code"]!.GetValue<string>());
+        Assert.Equal(record.Decision.OrderReference, record.Call.Cards.Single(c => c.Uuid == cardId).OrderReference);
     }
 
     [Theory]
@@ -39,8 +50,8 @@ public sealed class FeedbackTests(CdsServiceFactory factory) : IClassFixture<Cds
     {
         // Arrange
         using var client = factory.CreateSignedClient();
-        var path = Path.Combine(factory.DataDirectory, "feedback.jsonl");
-        var before = File.Exists(path) ? (await File.ReadAllLinesAsync(path, TestContext.Current.CancellationToken)).Length : 0;
+        var store = factory.Services.GetRequiredService<ILedgerStore>();
+        var before = (await store.CountAsync(TestContext.Current.CancellationToken)).Feedback;
 
         // Act
         var (status, body) = await Hooks.PostRawAsync(client, $"/cds-services/{Hooks.SignService}/feedback", feedback);
@@ -48,7 +59,7 @@ public sealed class FeedbackTests(CdsServiceFactory factory) : IClassFixture<Cds
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(diagnostics, body!["issue"]![0]!["diagnostics"]!.GetValue<string>(), StringComparison.Ordinal);
-        var after = File.Exists(path) ? (await File.ReadAllLinesAsync(path, TestContext.Current.CancellationToken)).Length : 0;
+        var after = (await store.CountAsync(TestContext.Current.CancellationToken)).Feedback;
         Assert.Equal(before, after);
     }
 }

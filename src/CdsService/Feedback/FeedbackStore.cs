@@ -1,53 +1,33 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Cds.Service.Policy;
-using Microsoft.Extensions.Options;
+using Cds.Service.Ledger;
 
 namespace Cds.Service.Feedback;
 
 /// <summary>
-/// Keeps CDS Hooks feedback (accepted / overridden cards, override reasons) as JSON lines in the data directory,
-/// flushed before the EHR is answered, so an accepted item survives a restart.
+/// Keeps CDS Hooks feedback (accepted / overridden cards, override reasons) in the coverage assertion ledger, linked
+/// through the card's uuid to the hook call and the order it was about. Written before the EHR is answered, so an
+/// accepted item is on record. An item posted twice (an EHR retry) is kept once.
 /// </summary>
-internal sealed class FeedbackStore(IOptions<CdsOptions> options, TimeProvider timeProvider) : IDisposable
+internal sealed class FeedbackStore(ILedgerStore ledger, TimeProvider timeProvider)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
-    public string FilePath => Path.GetFullPath(Path.Combine(options.Value.DataDirectory, "feedback.jsonl"));
-
-    public async Task AppendAsync(string serviceId, IReadOnlyList<JsonElement> items, CancellationToken cancellationToken)
+    public async Task AppendAsync(string serviceId, string? issuer, IReadOnlyList<JsonElement> items, CancellationToken cancellationToken)
     {
-        var lines = new StringBuilder();
         var receivedAt = timeProvider.GetUtcNow();
-        foreach (var item in items)
+        var records = items.Select(item =>
         {
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("serviceId", serviceId);
-                writer.WriteString("receivedAt", receivedAt);
-                writer.WritePropertyName("feedback");
-                item.WriteTo(writer);
-                writer.WriteEndObject();
-            }
-
-            lines.Append(Encoding.UTF8.GetString(buffer.ToArray())).Append('\n');
-        }
-
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-            await using var file = new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.Read);
-            await file.WriteAsync(Encoding.UTF8.GetBytes(lines.ToString()), cancellationToken);
-            await file.FlushAsync(cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+            var card = item.GetProperty("card").GetString()!;
+            var outcome = item.GetProperty("outcome").GetString()!;
+            var timestamp = item.GetProperty("outcomeTimestamp").GetString()!;
+            DateTimeOffset? outcomeAt = DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
+            return new FeedbackRecord(Id(serviceId, card, outcome, timestamp), card, serviceId, issuer, outcome, outcomeAt, receivedAt, item.GetRawText());
+        }).ToList();
+        await ledger.AddFeedbackAsync(records, cancellationToken);
     }
 
-    public void Dispose() => _gate.Dispose();
+    // The same feedback (service, card, outcome, time) has the same id, so a retried post is not kept twice.
+    private static string Id(string serviceId, string card, string outcome, string timestamp) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{serviceId}\n{card}\n{outcome}\n{timestamp}")))[..32];
 }

@@ -20,6 +20,6 @@ internal sealed class CdsOptions
     /// <summary>Path of <c>cds-services.json</c>; next to the binary when empty.</summary>
     public string? DiscoveryFile { get; set; }
 
-    /// <summary>Where feedback (and, later, the ledger) is kept.</summary>
+    /// <summary>Where the coverage assertion ledger (SQLite, unless ConnectionStrings:Ledger names PostgreSQL) and its spool are kept.</summary>
     public string DataDirectory { get; set; } = "data";
 }

@@ -1,0 +1,528 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+
+namespace Cds.Service.Ledger;
+
+/// <summary>
+/// The ledger in plain ADO.NET, with the SQL both stores share (standard SQL and <c>INSERT … ON CONFLICT</c>, which
+/// SQLite and PostgreSQL both have). The dialect gives the column types, how times and JSON are passed, and the lock
+/// that serializes migrations. All SQL is parameterized.
+/// </summary>
+internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogger logger) : ILedgerStore, IAsyncDisposable
+{
+    public abstract string Kind { get; }
+
+    /// <summary>Lets go of pooled connections.</summary>
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Column type of a point in time.</summary>
+    protected abstract string TimestampType { get; }
+
+    /// <summary>Column type of a structured JSON document.</summary>
+    protected abstract string JsonType { get; }
+
+    /// <summary>A statement run inside the migration transaction, before anything else, to keep other instances out.</summary>
+    protected virtual string? MigrationLock => null;
+
+    /// <summary>Statements run once per migration, outside any transaction (e.g. SQLite's journal mode).</summary>
+    protected virtual IReadOnlyList<string> Preamble => [];
+
+    protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>The SQL for a JSON parameter (a cast where the column is a JSON type).</summary>
+    protected abstract string Json(string parameter);
+
+    /// <summary>A time as the database takes it.</summary>
+    protected abstract (object Value, DbType Type) Time(DateTimeOffset value);
+
+    protected abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
+
+    /// <summary>The schema, one version at a time. Never edit a released version: add the next one.</summary>
+    private IReadOnlyList<(int Version, string Description, string[] Statements)> Migrations =>
+    [
+        (1, "hook calls, coverage assertions, cards, feedback, JWT ids",
+        [
+            $"""
+            CREATE TABLE hook_call (
+                id TEXT PRIMARY KEY,
+                received_at {TimestampType} NOT NULL,
+                service_id TEXT NOT NULL,
+                hook TEXT,
+                hook_instance TEXT,
+                issuer TEXT,
+                patient_id TEXT,
+                user_id TEXT,
+                encounter_id TEXT,
+                fhir_server TEXT,
+                status INTEGER NOT NULL,
+                orders {JsonType} NOT NULL,
+                data_sources {JsonType} NOT NULL,
+                data_failures {JsonType} NOT NULL,
+                timings {JsonType} NOT NULL,
+                response TEXT,
+                response_sha256 TEXT,
+                error TEXT)
+            """,
+            "CREATE INDEX ix_hook_call_patient ON hook_call (patient_id, received_at)",
+            "CREATE INDEX ix_hook_call_received ON hook_call (received_at)",
+            "CREATE INDEX ix_hook_call_instance ON hook_call (hook_instance)",
+            $"""
+            CREATE TABLE coverage_assertion (
+                assertion_id TEXT PRIMARY KEY,
+                call_id TEXT NOT NULL REFERENCES hook_call (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                order_ref TEXT NOT NULL,
+                coverage_ref TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                deciding_criterion TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                covered TEXT NOT NULL,
+                pa_needed TEXT,
+                doc_needed TEXT,
+                assertion_date TEXT NOT NULL,
+                detail {JsonType} NOT NULL)
+            """,
+            "CREATE INDEX ix_coverage_assertion_call ON coverage_assertion (call_id)",
+            """
+            CREATE TABLE hook_card (
+                card_uuid TEXT PRIMARY KEY,
+                call_id TEXT NOT NULL REFERENCES hook_call (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                order_ref TEXT)
+            """,
+            "CREATE INDEX ix_hook_card_call ON hook_card (call_id)",
+            $"""
+            CREATE TABLE card_feedback (
+                id TEXT PRIMARY KEY,
+                card_uuid TEXT NOT NULL,
+                service_id TEXT NOT NULL,
+                issuer TEXT,
+                outcome TEXT NOT NULL,
+                outcome_at {TimestampType},
+                received_at {TimestampType} NOT NULL,
+                body TEXT NOT NULL)
+            """,
+            "CREATE INDEX ix_card_feedback_card ON card_feedback (card_uuid)",
+            "CREATE INDEX ix_card_feedback_received ON card_feedback (received_at)",
+            $"""
+            CREATE TABLE jwt_replay (
+                issuer TEXT NOT NULL,
+                jti TEXT NOT NULL,
+                expires_at {TimestampType} NOT NULL,
+                PRIMARY KEY (issuer, jti))
+            """,
+            "CREATE INDEX ix_jwt_replay_expires ON jwt_replay (expires_at)",
+        ]),
+    ];
+
+    /// <summary>The schema version this build writes.</summary>
+    public int CurrentVersion => Migrations[^1].Version;
+
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var statement in Preamble)
+        {
+            await ExecuteAsync(connection, null, statement, [], cancellationToken);
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (MigrationLock is { } lockStatement)
+        {
+            await ExecuteAsync(connection, transaction, lockStatement, [], cancellationToken);
+        }
+
+        await ExecuteAsync(connection, transaction, $"CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at {TimestampType} NOT NULL)", [], cancellationToken);
+        var found = Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM ledger_schema", [], cancellationToken), CultureInfo.InvariantCulture);
+        if (found > CurrentVersion)
+        {
+            // A newer build migrated the store; its changes are additive, so this build can still read and write.
+            Log.NewerSchema(logger, Kind, found, CurrentVersion);
+            await transaction.CommitAsync(cancellationToken);
+            return found;
+        }
+
+        var version = found;
+        foreach (var (number, description, statements) in Migrations.Where(m => m.Version > found))
+        {
+            foreach (var statement in statements)
+            {
+                await ExecuteAsync(connection, transaction, statement, [], cancellationToken);
+            }
+
+            await ExecuteAsync(
+                connection,
+                transaction,
+                "INSERT INTO ledger_schema (version, description, applied_at) VALUES (@version, @description, @applied)",
+                [P("@version", number), P("@description", description), T("@applied", timeProvider.GetUtcNow())],
+                cancellationToken);
+            Log.Migrated(logger, Kind, number, description);
+            version = number;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return version;
+    }
+
+    public async Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var record in records)
+        {
+            var inserted = await ExecuteAsync(
+                connection,
+                transaction,
+                $"""
+                INSERT INTO hook_call (id, received_at, service_id, hook, hook_instance, issuer, patient_id, user_id, encounter_id,
+                    fhir_server, status, orders, data_sources, data_failures, timings, response, response_sha256, error)
+                VALUES (@id, @received, @service, @hook, @instance, @issuer, @patient, @user, @encounter,
+                    @fhir, @status, {Json("@orders")}, {Json("@sources")}, {Json("@failures")}, {Json("@timings")}, @response, @sha, @error)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                [
+                    P("@id", record.Id), T("@received", record.ReceivedAt), P("@service", record.ServiceId), P("@hook", record.Hook),
+                    P("@instance", record.HookInstance), P("@issuer", record.Issuer), P("@patient", record.PatientId), P("@user", record.UserId),
+                    P("@encounter", record.EncounterId), P("@fhir", record.FhirServer), P("@status", record.Status),
+                    P("@orders", LedgerJson.Serialize(record.Orders, LedgerJsonContext.Default.IReadOnlyListString)),
+                    P("@sources", LedgerJson.Serialize(record.DataSources, LedgerJsonContext.Default.IReadOnlyDictionaryStringString)),
+                    P("@failures", LedgerJson.Serialize(record.DataFailures, LedgerJsonContext.Default.IReadOnlyListDataFailureRecord)),
+                    P("@timings", LedgerJson.Serialize(record.Timings, LedgerJsonContext.Default.IReadOnlyListStageTiming)),
+                    P("@response", record.Response), P("@sha", record.ResponseSha256), P("@error", record.Error),
+                ],
+                cancellationToken);
+            if (inserted == 0)
+            {
+                continue; // written before (a retry after a lost acknowledgement, or a replayed spool file)
+            }
+
+            for (var i = 0; i < record.Decisions.Count; i++)
+            {
+                var d = record.Decisions[i];
+                await ExecuteAsync(
+                    connection,
+                    transaction,
+                    $"""
+                    INSERT INTO coverage_assertion (assertion_id, call_id, position, order_ref, coverage_ref, outcome, deciding_criterion, reason,
+                        covered, pa_needed, doc_needed, assertion_date, detail)
+                    VALUES (@assertion, @call, @position, @order, @coverage, @outcome, @criterion, @reason,
+                        @covered, @pa, @doc, @date, {Json("@detail")})
+                    ON CONFLICT (assertion_id) DO NOTHING
+                    """,
+                    [
+                        P("@assertion", d.AssertionId), P("@call", record.Id), P("@position", i), P("@order", d.OrderReference),
+                        P("@coverage", d.CoverageReference), P("@outcome", d.Outcome), P("@criterion", d.DecidingCriterion), P("@reason", d.Reason),
+                        P("@covered", d.Covered), P("@pa", d.PaNeeded), P("@doc", d.DocNeeded),
+                        P("@date", d.AssertionDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                        P("@detail", LedgerJson.Serialize(d.Detail, LedgerJsonContext.Default.DecisionDetail)),
+                    ],
+                    cancellationToken);
+            }
+
+            for (var i = 0; i < record.Cards.Count; i++)
+            {
+                await ExecuteAsync(
+                    connection,
+                    transaction,
+                    "INSERT INTO hook_card (card_uuid, call_id, position, order_ref) VALUES (@card, @call, @position, @order) ON CONFLICT (card_uuid) DO NOTHING",
+                    [P("@card", record.Cards[i].Uuid), P("@call", record.Id), P("@position", i), P("@order", record.Cards[i].OrderReference)],
+                    cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var item in feedback)
+        {
+            await ExecuteAsync(
+                connection,
+                transaction,
+                """
+                INSERT INTO card_feedback (id, card_uuid, service_id, issuer, outcome, outcome_at, received_at, body)
+                VALUES (@id, @card, @service, @issuer, @outcome, @outcomeAt, @received, @body)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                [
+                    P("@id", item.Id), P("@card", item.CardUuid), P("@service", item.ServiceId), P("@issuer", item.Issuer), P("@outcome", item.Outcome),
+                    item.OutcomeTimestamp is { } at ? T("@outcomeAt", at) : NullTime("@outcomeAt"), T("@received", item.ReceivedAt), P("@body", item.Body),
+                ],
+                cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<LedgerAssertion?> FindAssertionAsync(string assertionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var callId = await ScalarAsync(connection, null, "SELECT call_id FROM coverage_assertion WHERE assertion_id = @id", [P("@id", assertionId)], cancellationToken) as string;
+        if (callId is null || await LoadCallAsync(connection, callId, cancellationToken) is not { } call)
+        {
+            return null;
+        }
+
+        var feedback = new List<FeedbackRecord>();
+        await using (var command = Command(
+            connection,
+            null,
+            """
+            SELECT f.id, f.card_uuid, f.service_id, f.issuer, f.outcome, f.outcome_at, f.received_at, f.body
+            FROM card_feedback f JOIN hook_card k ON k.card_uuid = f.card_uuid
+            WHERE k.call_id = @call
+            ORDER BY f.received_at, f.id
+            """,
+            [P("@call", callId)]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                feedback.Add(new FeedbackRecord(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    NullableString(reader, 3),
+                    reader.GetString(4),
+                    reader.IsDBNull(5) ? null : ReadTime(reader, 5),
+                    ReadTime(reader, 6),
+                    reader.GetString(7)));
+            }
+        }
+
+        return new LedgerAssertion(call.Decisions.Single(d => d.AssertionId == assertionId), call, feedback);
+    }
+
+    public async Task<IReadOnlyList<AssertionSummary>> SearchAsync(string patientId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            null,
+            """
+            SELECT a.assertion_id, c.received_at, c.id, c.service_id, c.hook, c.hook_instance, a.order_ref, a.outcome, a.covered, a.pa_needed
+            FROM hook_call c JOIN coverage_assertion a ON a.call_id = c.id
+            WHERE c.patient_id = @patient AND c.received_at >= @from AND c.received_at < @to
+            ORDER BY c.received_at DESC, c.id DESC, a.position
+            LIMIT @limit
+            """,
+            [P("@patient", patientId), T("@from", from), T("@to", to), P("@limit", limit)]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var results = new List<AssertionSummary>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            results.Add(new AssertionSummary(
+                reader.GetString(0),
+                ReadTime(reader, 1),
+                reader.GetString(2),
+                reader.GetString(3),
+                NullableString(reader, 4),
+                NullableString(reader, 5),
+                reader.GetString(6),
+                reader.GetString(7),
+                reader.GetString(8),
+                NullableString(reader, 9)));
+        }
+
+        return results;
+    }
+
+    public async Task<bool> TryRecordJwtIdAsync(string issuer, string jti, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+
+        // One statement, atomic in both databases: a new id is inserted; a known one is taken over only once it expired.
+        var changed = await ExecuteAsync(
+            connection,
+            null,
+            """
+            INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES (@issuer, @jti, @expires)
+            ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE jwt_replay.expires_at < @now
+            """,
+            [P("@issuer", issuer), P("@jti", jti), T("@expires", expires), T("@now", now)],
+            cancellationToken);
+        return changed > 0;
+    }
+
+    public async Task<LedgerPurgeResult> PurgeAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        const string Expired = "SELECT id FROM hook_call WHERE received_at < @cutoff";
+        await ExecuteAsync(connection, transaction, $"DELETE FROM coverage_assertion WHERE call_id IN ({Expired})", [T("@cutoff", cutoff)], cancellationToken);
+        await ExecuteAsync(connection, transaction, $"DELETE FROM hook_card WHERE call_id IN ({Expired})", [T("@cutoff", cutoff)], cancellationToken);
+        var calls = await ExecuteAsync(connection, transaction, "DELETE FROM hook_call WHERE received_at < @cutoff", [T("@cutoff", cutoff)], cancellationToken);
+        var feedback = await ExecuteAsync(connection, transaction, "DELETE FROM card_feedback WHERE received_at < @cutoff", [T("@cutoff", cutoff)], cancellationToken);
+        var jwtIds = await ExecuteAsync(connection, transaction, "DELETE FROM jwt_replay WHERE expires_at < @now", [T("@now", now)], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new LedgerPurgeResult(calls, feedback, jwtIds);
+    }
+
+    public async Task<LedgerCounts> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            null,
+            """
+            SELECT (SELECT COUNT(*) FROM hook_call), (SELECT COUNT(*) FROM coverage_assertion), (SELECT COUNT(*) FROM hook_card),
+                   (SELECT COUNT(*) FROM card_feedback), (SELECT COUNT(*) FROM jwt_replay)
+            """,
+            []);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new LedgerCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ScalarAsync(connection, null, "SELECT COUNT(*) FROM ledger_schema", [], cancellationToken);
+    }
+
+    private async Task<HookCallRecord?> LoadCallAsync(DbConnection connection, string callId, CancellationToken cancellationToken)
+    {
+        HookCallRecord call;
+        await using (var command = Command(
+            connection,
+            null,
+            """
+            SELECT id, received_at, service_id, hook, hook_instance, issuer, patient_id, user_id, encounter_id, fhir_server, status,
+                   orders, data_sources, data_failures, timings, response, response_sha256, error
+            FROM hook_call WHERE id = @id
+            """,
+            [P("@id", callId)]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            call = new HookCallRecord
+            {
+                Id = reader.GetString(0),
+                ReceivedAt = ReadTime(reader, 1),
+                ServiceId = reader.GetString(2),
+                Hook = NullableString(reader, 3),
+                HookInstance = NullableString(reader, 4),
+                Issuer = NullableString(reader, 5),
+                PatientId = NullableString(reader, 6),
+                UserId = NullableString(reader, 7),
+                EncounterId = NullableString(reader, 8),
+                FhirServer = NullableString(reader, 9),
+                Status = reader.GetInt32(10),
+                Orders = LedgerJson.Deserialize(reader.GetString(11), LedgerJsonContext.Default.IReadOnlyListString),
+                DataSources = LedgerJson.Deserialize(reader.GetString(12), LedgerJsonContext.Default.IReadOnlyDictionaryStringString),
+                DataFailures = LedgerJson.Deserialize(reader.GetString(13), LedgerJsonContext.Default.IReadOnlyListDataFailureRecord),
+                Timings = LedgerJson.Deserialize(reader.GetString(14), LedgerJsonContext.Default.IReadOnlyListStageTiming),
+                Response = NullableString(reader, 15),
+                ResponseSha256 = NullableString(reader, 16),
+                Error = NullableString(reader, 17),
+            };
+        }
+
+        var decisions = new List<OrderDecisionRecord>();
+        await using (var command = Command(
+            connection,
+            null,
+            """
+            SELECT order_ref, assertion_id, coverage_ref, outcome, deciding_criterion, reason, covered, pa_needed, doc_needed, assertion_date, detail
+            FROM coverage_assertion WHERE call_id = @id ORDER BY position
+            """,
+            [P("@id", callId)]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                decisions.Add(new OrderDecisionRecord(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    reader.GetString(5),
+                    reader.GetString(6),
+                    NullableString(reader, 7),
+                    NullableString(reader, 8),
+                    DateOnly.ParseExact(reader.GetString(9), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    LedgerJson.Deserialize(reader.GetString(10), LedgerJsonContext.Default.DecisionDetail)));
+            }
+        }
+
+        var cards = new List<CardRecord>();
+        await using (var command = Command(connection, null, "SELECT card_uuid, order_ref FROM hook_card WHERE call_id = @id ORDER BY position", [P("@id", callId)]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                cards.Add(new CardRecord(reader.GetString(0), NullableString(reader, 1)));
+            }
+        }
+
+        return call with { Decisions = decisions, Cards = cards };
+    }
+
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static Parameter P(string name, string? value) => new(name, value, DbType.String);
+
+    private static Parameter P(string name, int value) => new(name, value, DbType.Int32);
+
+    private Parameter T(string name, DateTimeOffset value)
+    {
+        var (dbValue, type) = Time(value);
+        return new(name, dbValue, type);
+    }
+
+    private Parameter NullTime(string name) => new(name, null, Time(DateTimeOffset.UnixEpoch).Type);
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<Parameter> parameters)
+    {
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // The SQL is this class's constant text; every value is a parameter.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.Transaction = transaction;
+        foreach (var parameter in parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = parameter.Name;
+            p.DbType = parameter.Type;
+            p.Value = parameter.Value ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
+
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<Parameter> parameters, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<Parameter> parameters, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull ? null : value;
+    }
+
+    private readonly record struct Parameter(string Name, object? Value, DbType Type);
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Ledger ({Kind}): schema version {Version} applied: {Description}")]
+        public static partial void Migrated(ILogger logger, string kind, int version, string description);
+
+        [LoggerMessage(2, LogLevel.Warning, "Ledger ({Kind}): the store is at schema version {Found}, newer than this build's {Current}; continuing (migrations are additive)")]
+        public static partial void NewerSchema(ILogger logger, string kind, int found, int current);
+    }
+}
