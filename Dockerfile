@@ -1,0 +1,54 @@
+# DLI coverage CDS service (CDS Hooks 2.0 / Da Vinci CRD), Medical Policy 45.03.
+#
+#   docker build -t dli-coverage-cds .
+#   docker run --rm -p 8080:8080 -v dli-data:/data \
+#     -v "$PWD/appsettings.Production.json:/app/appsettings.Production.json:ro" dli-coverage-cds
+#
+# Configuration: environment variables (Cds__Security__Clients__0__Issuer=...) or a mounted
+# /app/appsettings.Production.json. See docs/operations.md.
+
+# ---- build: the SDK restores and publishes; nothing of it reaches the runtime image.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# Restore first, from the project files only, so the package layer is reused until a dependency changes.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/FhirMapping/FhirMapping.csproj src/FhirMapping/
+COPY src/CdsService/CdsService.csproj src/CdsService/
+RUN dotnet restore src/CdsService/CdsService.csproj
+
+# The sources, discovery document and samples (the sandbox page embeds samples/*.json and samples/patients/*.json).
+COPY cds-services.json ./
+COPY samples/ samples/
+COPY src/ src/
+RUN dotnet publish src/CdsService/CdsService.csproj -c Release --no-restore -o /app -p:UseAppHost=false
+
+# ---- runtime: ASP.NET Core only, as the image's non-root user.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+
+# The data directory (Cds:DataDirectory): the embedded SQLite ledger of a single instance, and the ledger spool of
+# each instance when the ledger is PostgreSQL (ConnectionStrings__Ledger). Owned by the non-root user.
+RUN mkdir -p /data && chown "$APP_UID" /data
+VOLUME /data
+
+ENV ASPNETCORE_ENVIRONMENT=Production \
+    ASPNETCORE_HTTP_PORTS=8080 \
+    Cds__DataDirectory=/data \
+    Logging__Console__FormatterName=json \
+    Logging__Console__FormatterOptions__IncludeScopes=true \
+    Logging__Console__FormatterOptions__TimestampFormat="yyyy-MM-ddTHH:mm:ss.fffZ" \
+    Logging__Console__FormatterOptions__UseUtcTimestamp=true \
+    DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+COPY --from=build /app ./
+
+USER $APP_UID
+EXPOSE 8080
+
+# Liveness without curl or wget (the base image has neither): bash opens the port and asks /alive.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /alive HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+
+ENTRYPOINT ["dotnet", "Cds.Service.dll"]

@@ -1,0 +1,75 @@
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Cds.Service.Hosting;
+
+/// <summary>
+/// OpenTelemetry traces, metrics and logs. Always collected in process (cheap); exported over OTLP only when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured (environment variable or any configuration source), with the
+/// standard <c>OTEL_*</c> variables for protocol, headers and resource attributes.
+/// </summary>
+internal static class TelemetryExtensions
+{
+    public const string DefaultServiceName = "dli-coverage-cds";
+    public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    private static readonly string[] UnmeasuredPaths = ["/health", "/alive"];
+
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CdsMetrics>();
+
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : DefaultServiceName;
+        var version = typeof(CdsMetrics).Assembly.GetName().Version?.ToString();
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: version))
+            .WithTracing(tracing => tracing
+                .AddSource(CdsMetrics.Name)
+                .AddAspNetCoreInstrumentation(options =>
+                    // Probes every few seconds are noise; query strings are redacted by the instrumentation.
+                    options.Filter = context => !UnmeasuredPaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
+                .AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics
+                .AddMeter(CdsMetrics.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation());
+
+        // Log records go to OTLP too, with their scopes (the hook instance) and the trace they belong to. The
+        // messages are the service's [LoggerMessage] templates, which never carry patient data or tokens.
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeScopes = true;
+            logging.IncludeFormattedMessage = true;
+        });
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+        {
+            telemetry.UseOtlpExporter();
+            builder.Services.AddHostedService<TelemetryFlush>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Exports what is still buffered when the service stops (a rolling update, a scale-in), while the exporters'
+    /// HTTP clients still work: disposing the container later is too late for the last metrics and logs.
+    /// </summary>
+    private sealed class TelemetryFlush(IServiceProvider services) : IHostedService
+    {
+        private const int TimeoutMilliseconds = 5_000;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            services.GetService<TracerProvider>()?.ForceFlush(TimeoutMilliseconds);
+            services.GetService<MeterProvider>()?.ForceFlush(TimeoutMilliseconds);
+            services.GetService<LoggerProvider>()?.ForceFlush(TimeoutMilliseconds);
+            return Task.CompletedTask;
+        }
+    }
+}
