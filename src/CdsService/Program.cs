@@ -1,16 +1,21 @@
 using Cds.Service.Hooks;
 using Cds.Service.Hosting;
+using Cds.Service.Ledger;
 using Cds.Service.Policy;
 using Cds.Service.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCdsServices();
+builder.AddTelemetry();
 builder.AddCdsSecurity();
+builder.AddLedger();
 
 var app = builder.Build();
 app.UseCdsErrorHandling();
 app.UseCdsSecurity();
 app.MapHealth();
 app.MapCdsHooks();
+app.MapLedger();
 app.MapPolicyPages();
+app.MapSandbox();
 app.Run();

@@ -310,4 +310,22 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
             Assert.Contains(label, page, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task GivenACrd22Client_WhenTheOrderIsNotCovered_ThenPaNeededIsLeftOutAsCrd22Requires()
+    {
+        // Arrange
+        using var client = factory.CreateSignedClient();
+        var request = Repository.Sample("order-sign-investigational.json");
+        request["extension"] = JsonNode.Parse("""{"davinci-crd.requestedVersion":"2.2"}""");
+
+        // Act
+        var (status, body) = await Hooks.PostAsync(client, Hooks.SignService, request);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, status);
+        var extension = Hooks.Extension(body!["systemActions"]![0]!);
+        Assert.Equal("not-covered", Hooks.Code(extension, "covered"));
+        Assert.Empty(Hooks.Parts(extension, "pa-needed"));
+    }
 }

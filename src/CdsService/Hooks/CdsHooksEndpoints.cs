@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cds.Service.Discovery;
 using Cds.Service.Feedback;
+using Cds.Service.Ledger;
 using Cds.Service.Security;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,25 @@ internal static class CdsHooksEndpoints
 
     private static Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult GetDiscovery(DiscoveryDocument discovery) => TypedResults.Bytes(discovery.Json, "application/json");
 
-    private static async Task<IResult> PostHookAsync(string id, HttpRequest request, HookHandler handler, CancellationToken cancellationToken)
+    private static async Task<IResult> PostHookAsync(string id, HttpRequest request, HookHandler handler, LedgerRecorder ledger, CancellationToken cancellationToken)
+    {
+        // Every call goes on record in the coverage assertion ledger, with its answer byte for byte.
+        var entry = ledger.Begin(id, request.HttpContext.User);
+        IResult result;
+        try
+        {
+            result = await AnswerHookAsync(id, request, handler, entry, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            await ledger.RecordFailureAsync(entry, e);
+            throw;
+        }
+
+        return await ledger.RecordAsync(entry, result, cancellationToken);
+    }
+
+    private static async Task<IResult> AnswerHookAsync(string id, HttpRequest request, HookHandler handler, LedgerEntry entry, CancellationToken cancellationToken)
     {
         var (document, problem) = await ReadJsonAsync(request, cancellationToken);
         if (document is null)
@@ -34,7 +53,8 @@ internal static class CdsHooksEndpoints
 
         using (document)
         {
-            return await handler.HandleAsync(id, document.RootElement, BaseUrl(request), request.HttpContext.User, cancellationToken);
+            entry.Stage("read");
+            return await handler.HandleAsync(id, document.RootElement, BaseUrl(request), request.HttpContext.User, entry, cancellationToken);
         }
     }
 
@@ -58,7 +78,7 @@ internal static class CdsHooksEndpoints
                 return HookHandler.Problem(StatusCodes.Status400BadRequest, "invalid", error!);
             }
 
-            await store.AppendAsync(id, items, cancellationToken);
+            await store.AppendAsync(id, request.HttpContext.User.FindFirst("iss")?.Value, items, cancellationToken);
             return TypedResults.Json(new FeedbackAccepted(items.Count), CdsJsonContext.Default.FeedbackAccepted);
         }
     }

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Fhir;
 using Cds.Service.Discovery;
+using Cds.Service.Hosting;
+using Cds.Service.Ledger;
 using Cds.Service.Policy;
 using Cds.Service.Prefetch;
 using Cds.Service.Security;
@@ -23,6 +25,7 @@ internal sealed partial class HookHandler(
     IOptions<SecurityOptions> security,
     FhirServerGuard fhirServerGuard,
     TimeProvider timeProvider,
+    CdsMetrics metrics,
     ILogger<HookHandler> logger)
 {
     public const string OrderSign = "order-sign";
@@ -33,18 +36,24 @@ internal sealed partial class HookHandler(
 
     private static readonly (string System, string Code)[] BillingCode = [("http://www.ama-assn.org/go/cpt", "38242")];
 
-    public async Task<IResult> HandleAsync(string serviceId, JsonElement body, Uri baseUrl, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    public async Task<IResult> HandleAsync(string serviceId, JsonElement body, Uri baseUrl, ClaimsPrincipal caller, LedgerEntry ledger, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        using var measurement = metrics.StartHook();
         if (discovery.Find(serviceId) is not { } service)
         {
             return Problem(StatusCodes.Status404NotFound, "not-found", $"There is no CDS service '{serviceId}'. GET /cds-services lists them.");
         }
 
+        measurement.Hook = service.Hook;
         if (HookRequest.Parse(body, out var error) is not { } request)
         {
             return Problem(StatusCodes.Status400BadRequest, "invalid", error!);
         }
+
+        ledger.Received(request);
+        measurement.SetHookInstance(request.HookInstance);
+        using var hookScope = CdsMetrics.BeginHookScope(logger, request.HookInstance);
 
         if (request.Hook != service.Hook)
         {
@@ -66,6 +75,8 @@ internal sealed partial class HookHandler(
             return Problem(StatusCodes.Status400BadRequest, "invalid", error!);
         }
 
+        ledger.Orders(orders);
+
         if (orders.Count > security.Value.MaxDraftOrders)
         {
             return Problem(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{orders.Count} draft orders exceed the limit of {security.Value.MaxDraftOrders}.");
@@ -79,6 +90,7 @@ internal sealed partial class HookHandler(
         if (inScope.Count == 0 || !configuration.CoverageInfo)
         {
             Log.NoDliOrder(logger, request.HookInstance, serviceId, orders.Count);
+            measurement.NoDliOrder();
             return TypedResults.Json(CdsResponse.Empty, CdsJsonContext.Default.CdsResponse);
         }
 
@@ -95,7 +107,9 @@ internal sealed partial class HookHandler(
             return Problem(StatusCodes.Status403Forbidden, "forbidden", refusal);
         }
 
+        ledger.Stage("check");
         var data = await gatherer.GatherAsync(service, request, cancellationToken);
+        ledger.Gathered(data);
         var record = ClinicalRecord.Parse(data.Items);
         if (record.Count > security.Value.MaxResources)
         {
@@ -103,6 +117,7 @@ internal sealed partial class HookHandler(
         }
 
         var facts = engine.Extract(record);
+        ledger.Stage("extract");
         var context = new CardBuilder.Context(engine.Insurer, engine.Policy.Document.PolicyNumber, PolicyUrl(baseUrl), inScope.Count > 1, data.Failures);
 
         string coverageReference;
@@ -114,6 +129,7 @@ internal sealed partial class HookHandler(
             case 0 when data.Failures.Any(f => f.Key == "coverage"):
                 // A technical failure: say so on a card; without a Coverage there is no coverage-information to return.
                 Log.CoverageUnavailable(logger, request.HookInstance, serviceId);
+                measurement.CoverageUnavailable();
                 return TypedResults.Json(
                     new CdsResponse([.. inScope.Select(o => CardBuilder.Problem(
                         "DLI coverage could not be checked: the patient's coverage could not be retrieved from the EHR",
@@ -135,8 +151,10 @@ internal sealed partial class HookHandler(
         foreach (var order in inScope)
         {
             var decision = engine.Decide(facts, order);
+            measurement.Decided(decision.Outcome);
             outcomes.Add($"{order.Id}:{decision.Outcome}");
-            var assertion = CoverageAssertion.From(decision, coverageReference, engine.PriorAuthorization, mayRequestDocumentation: request.Hook == OrderSign, today, Guid.CreateVersion7(now).ToString());
+            var assertion = CoverageAssertion.From(decision, coverageReference, engine.PriorAuthorization, mayRequestDocumentation: request.Hook == OrderSign, today, Guid.CreateVersion7(now).ToString(), request.RequestedVersion);
+            ledger.Decided(decision, assertion);
             actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", CoverageInformation.Annotate(order, assertion, BillingCode)));
             if (request.Hook == OrderSign)
             {

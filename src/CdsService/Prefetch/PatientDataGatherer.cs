@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Cds.Service.Discovery;
 using Cds.Service.Hooks;
+using Cds.Service.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Prefetch;
@@ -15,6 +16,7 @@ namespace Cds.Service.Prefetch;
 internal sealed partial class PatientDataGatherer(
     IHttpClientFactory httpClientFactory,
     IOptions<FhirOptions> options,
+    CdsMetrics metrics,
     ILogger<PatientDataGatherer> logger)
 {
     public const string HttpClientName = "fhir";
@@ -38,6 +40,7 @@ internal sealed partial class PatientDataGatherer(
         var toQuery = KeysToQuery(service, request);
         foreach (var (key, _) in service.Prefetch)
         {
+            metrics.Prefetch(key, hit: request.Prefetch.TryGetValue(key, out var provided) && !IsOperationOutcome(provided));
             if (toQuery.Contains(key))
             {
                 continue;
@@ -91,6 +94,7 @@ internal sealed partial class PatientDataGatherer(
         var url = new Uri(WithTrailingSlash(baseUri), relative);
         var items = new List<JsonElement>();
         var started = Stopwatch.GetTimestamp();
+        using var measurement = metrics.StartFhirQuery(key);
         var client = httpClientFactory.CreateClient(HttpClientName);
         try
         {
@@ -119,11 +123,13 @@ internal sealed partial class PatientDataGatherer(
                 if (url is null && root.TryGetProperty("link", out _) && HasForeignNext(root, baseUri))
                 {
                     // A next link to another server is not followed: the access token goes to fhirServer only.
+                    measurement.Failed();
                     return new QueryResult(key, DataSource.Query, items, new DataFailure(key, "a search page link pointed off the FHIR server and was not followed"));
                 }
             }
 
             Log.Queried(logger, key, items.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            measurement.Succeeded();
             return new QueryResult(key, DataSource.Query, items, null);
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
@@ -146,6 +152,7 @@ internal sealed partial class PatientDataGatherer(
         QueryResult Failed(string k, string reason)
         {
             Log.QueryFailed(logger, k, reason);
+            measurement.Failed();
             return new QueryResult(k, DataSource.Failed, [], new DataFailure(k, reason));
         }
     }
