@@ -1,0 +1,16 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// dotnet Cds.Benchmarks.dll --filter '*' [--artifacts DIR]   (any BenchmarkDotNet option)
+// Short runs (3 warm-ups, 3 iterations, one launch) in process, with the memory diagnoser (the default exporters write GitHub markdown tables):
+// bench/run.sh must finish in about 15 minutes on 2 cores. Without an in-process toolchain BenchmarkDotNet would build
+// a generated project under this repository's build rules.
+var config = DefaultConfig.Instance
+    .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .AddExporter(JsonExporter.Brief); // read by Cds.BenchReport for the breakdown of a hook's time
+BenchmarkSwitcher.FromAssembly(typeof(Cds.Bench.Micro.Corpora).Assembly).Run(args, config);

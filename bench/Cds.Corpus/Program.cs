@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json;
+using Cds.Bench.Corpus;
+
+// Cds.Corpus --out DIR [--seed N] [--fhir-server URL] NAME=RESOURCES [NAME=RESOURCES ...]
+// Writes DIR/NAME.json (order-sign with full prefetch, RESOURCES resources in it) and, when --fhir-server is given,
+// DIR/NAME.noprefetch.json (the same call without prefetch, to be answered by that FHIR server).
+const string Usage = "usage: Cds.Corpus --out DIR [--seed N] [--fhir-server URL] NAME=RESOURCES [NAME=RESOURCES ...]";
+
+string? outDir = null;
+string? fhirServer = null;
+var seed = 4503;
+var corpora = new List<(string Name, int Resources)>();
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--out" when i + 1 < args.Length:
+            outDir = args[++i];
+            break;
+        case "--seed" when i + 1 < args.Length:
+            seed = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--fhir-server" when i + 1 < args.Length:
+            fhirServer = args[++i];
+            break;
+        default:
+            if (args[i].Split('=') is [var name, var size] && int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var resources)
+                && name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                corpora.Add((name, resources));
+                break;
+            }
+
+            Console.Error.WriteLine(Usage);
+            return 2;
+    }
+}
+
+if (outDir is null || corpora.Count == 0)
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+Directory.CreateDirectory(outDir);
+var options = new JsonSerializerOptions { WriteIndented = false };
+foreach (var (name, resources) in corpora)
+{
+    var request = PatientRecord.HookRequest(name, resources, seed);
+    var path = Path.Combine(outDir, $"{name}.json");
+    await File.WriteAllTextAsync(path, request.ToJsonString(options));
+    var line = $"{name}: {resources} resources, {new FileInfo(path).Length} bytes -> {path}";
+    if (fhirServer is not null)
+    {
+        var bare = Path.Combine(outDir, $"{name}.noprefetch.json");
+        await File.WriteAllTextAsync(bare, PatientRecord.WithoutPrefetch(request, fhirServer).ToJsonString(options));
+        line += $", {bare}";
+    }
+
+    Console.WriteLine(line);
+}
+
+return 0;
