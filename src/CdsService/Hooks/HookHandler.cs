@@ -110,13 +110,12 @@ internal sealed partial class HookHandler(
         ledger.Stage("check");
         var data = await gatherer.GatherAsync(service, request, cancellationToken);
         ledger.Gathered(data);
-        var record = ClinicalRecord.Parse(data.Items);
-        if (record.Count > security.Value.MaxResources)
+        var (resources, facts) = await engine.ReadAsync(data.Items, cancellationToken);
+        if (resources > security.Value.MaxResources)
         {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{record.Count} FHIR resources exceed the limit of {security.Value.MaxResources} for one hook call.");
+            return Problem(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{resources} FHIR resources exceed the limit of {security.Value.MaxResources} for one hook call.");
         }
 
-        var facts = engine.Extract(record);
         ledger.Stage("extract");
         var context = new CardBuilder.Context(engine.Insurer, engine.Policy.Document.PolicyNumber, PolicyUrl(baseUrl), inScope.Count > 1, data.Failures);
 

@@ -61,14 +61,24 @@ internal static class TelemetryExtensions
     private sealed class TelemetryFlush(IServiceProvider services) : IHostedService
     {
         private const int TimeoutMilliseconds = 5_000;
+        private TracerProvider? _tracer;
+        private MeterProvider? _meter;
+        private LoggerProvider? _logger;
 
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        // Resolved at start: at stop the container may already be disposed (seen in tests that stop the host).
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _tracer = services.GetService<TracerProvider>();
+            _meter = services.GetService<MeterProvider>();
+            _logger = services.GetService<LoggerProvider>();
+            return Task.CompletedTask;
+        }
 
         public Task StopAsync(CancellationToken cancellationToken)
         {
-            services.GetService<TracerProvider>()?.ForceFlush(TimeoutMilliseconds);
-            services.GetService<MeterProvider>()?.ForceFlush(TimeoutMilliseconds);
-            services.GetService<LoggerProvider>()?.ForceFlush(TimeoutMilliseconds);
+            _tracer?.ForceFlush(TimeoutMilliseconds);
+            _meter?.ForceFlush(TimeoutMilliseconds);
+            _logger?.ForceFlush(TimeoutMilliseconds);
             return Task.CompletedTask;
         }
     }

@@ -6,8 +6,12 @@ using Cds.FhirMapping.Policy;
 namespace Cds.Service.Policy;
 
 /// <summary>The policy, loaded once, with its fact extractor and evaluator: the service's only door into FhirMapping's logic.</summary>
-internal sealed class CoverageEngine
+internal sealed class CoverageEngine : IDisposable
 {
+    // Reading a record is CPU work that holds the patient's data in memory: running more at once than there are cores
+    // adds no throughput, only memory (measured: bench/README.md). Further calls wait their turn.
+    private readonly SemaphoreSlim _readers = new(Environment.ProcessorCount, Environment.ProcessorCount);
+
     public CoverageEngine(CdsOptions options, TimeProvider timeProvider)
     {
         Policy = string.IsNullOrWhiteSpace(options.PolicyFile) ? PolicyDefinition.LoadDefault() : PolicyDefinition.LoadFile(options.PolicyFile);
@@ -27,7 +31,25 @@ internal sealed class CoverageEngine
 
     public string PriorAuthorization { get; }
 
-    public ClinicalFacts Extract(ClinicalRecord record) => Extractor.Extract(record);
+    /// <summary>
+    /// Reads the patient's data (deserializing only what the policy uses) and extracts the facts, at most one call per
+    /// core at a time. Returns how many resources the record held, for the resource limit.
+    /// </summary>
+    public async Task<(int Resources, ClinicalFacts Facts)> ReadAsync(IEnumerable<System.Text.Json.JsonElement> resourcesOrBundles, CancellationToken cancellationToken)
+    {
+        await _readers.WaitAsync(cancellationToken);
+        try
+        {
+            var record = Extractor.Read(resourcesOrBundles);
+            return (record.Count, Extractor.Extract(record));
+        }
+        finally
+        {
+            _readers.Release();
+        }
+    }
+
+    public void Dispose() => _readers.Dispose();
 
     public CoverageDecision Decide(ClinicalFacts facts, DraftOrder order) => Evaluator.Evaluate(facts, Extractor.ExtractOrder(order));
 }

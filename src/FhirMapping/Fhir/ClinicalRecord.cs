@@ -7,24 +7,40 @@ namespace Cds.FhirMapping.Fhir;
 /// The patient's FHIR resources gathered for one hook call (from prefetch and from queries), parsed once.
 /// Bundles are unpacked, OperationOutcomes dropped, and a resource seen twice (same type and id) kept once.
 /// </summary>
+/// <remarks>
+/// Building Firely objects is nearly all the cost of a hook, and most of a transplant patient's record (years of routine
+/// labs) is never read by the policy. With a relevance filter (<see cref="FactExtractor.Read"/>), a resource is looked at
+/// as JSON first and only deserialized when the fact extractor would use it.
+/// </remarks>
 public sealed class ClinicalRecord
 {
     private readonly List<Resource> _resources = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Func<string, JsonElement, bool>? _relevant;
 
-    /// <summary>How many resources the record holds.</summary>
-    public int Count => _resources.Count;
+    private ClinicalRecord(Func<string, JsonElement, bool>? relevant)
+    {
+        _relevant = relevant;
+    }
+
+    /// <summary>How many distinct resources the record was given (read or skipped as irrelevant).</summary>
+    public int Count => _resources.Count + Skipped;
+
+    /// <summary>How many resources were skipped without being deserialized because the policy does not use them.</summary>
+    public int Skipped { get; private set; }
 
     /// <summary>How many items could not be read as FHIR resources and were skipped.</summary>
     public int Unreadable { get; private set; }
 
     internal IReadOnlyList<Resource> Resources => _resources;
 
-    /// <summary>Builds a record from resources and searchset Bundles.</summary>
-    public static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles)
+    /// <summary>Builds a record from resources and searchset Bundles, deserializing every resource.</summary>
+    public static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles) => Parse(resourcesOrBundles, null);
+
+    internal static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles, Func<string, JsonElement, bool>? relevant)
     {
         ArgumentNullException.ThrowIfNull(resourcesOrBundles);
-        var record = new ClinicalRecord();
+        var record = new ClinicalRecord(relevant);
         foreach (var element in resourcesOrBundles)
         {
             record.Add(element);
@@ -41,40 +57,71 @@ public sealed class ClinicalRecord
             return;
         }
 
-        var resource = FhirJson.TryRead(resourceOrBundle);
-        if (resource is null)
+        if (TypeOf(resourceOrBundle) is not { } type)
         {
             Unreadable++;
             return;
         }
 
-        Add(resource);
-    }
-
-    internal void Add(Resource resource)
-    {
-        switch (resource)
+        if (type != "Bundle")
         {
-            case Bundle bundle:
-                foreach (var entry in bundle.Entry)
-                {
-                    // Search bundles mark included resources and OperationOutcomes with search.mode; keep matches and includes.
-                    if (entry.Resource is { } inner && entry.Search?.Mode != Bundle.SearchEntryMode.Outcome)
-                    {
-                        Add(inner);
-                    }
-                }
+            AddResource(type, resourceOrBundle);
+            return;
+        }
 
-                break;
-            case OperationOutcome:
-                break;
-            default:
-                if (resource.Id is null || _seen.Add($"{resource.TypeName}/{resource.Id}"))
-                {
-                    _resources.Add(resource);
-                }
+        if (!resourceOrBundle.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
 
-                break;
+        foreach (var entry in entries.EnumerateArray())
+        {
+            // Search bundles mark OperationOutcomes about the search with search.mode = outcome.
+            if (entry.ValueKind != JsonValueKind.Object
+                || !entry.TryGetProperty("resource", out var resource)
+                || (entry.TryGetProperty("search", out var search) && search.ValueKind == JsonValueKind.Object
+                    && search.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String && mode.ValueEquals("outcome")))
+            {
+                continue;
+            }
+
+            Add(resource);
         }
     }
+
+    private void AddResource(string type, JsonElement json)
+    {
+        if (type == "OperationOutcome")
+        {
+            return;
+        }
+
+        var id = json.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
+        if (id is not null && !_seen.Add($"{type}/{id}"))
+        {
+            return;
+        }
+
+        if (_relevant is not null && !_relevant(type, json))
+        {
+            Skipped++;
+            return;
+        }
+
+        if (FhirJson.TryRead(json) is { } resource)
+        {
+            _resources.Add(resource);
+        }
+        else
+        {
+            Unreadable++;
+        }
+    }
+
+    private static string? TypeOf(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object
+        && element.TryGetProperty("resourceType", out var type)
+        && type.ValueKind == JsonValueKind.String
+            ? type.GetString()
+            : null;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Policy;
@@ -92,6 +93,60 @@ public sealed class FactExtractor(PolicyDefinition policy)
         }
 
         return sink.ToFacts();
+    }
+
+    /// <summary>
+    /// Reads the patient's resources and Bundles into a record, deserializing only what <see cref="Extract"/> uses:
+    /// Conditions, Procedures, DocumentReferences, Coverages, and the Observations that are chimerism or disease-status
+    /// results (judged on their JSON code). The facts are the same as from <see cref="ClinicalRecord.Parse(IEnumerable{JsonElement})"/>.
+    /// </summary>
+    public ClinicalRecord Read(IEnumerable<JsonElement> resourcesOrBundles) => ClinicalRecord.Parse(resourcesOrBundles, IsRelevant);
+
+    private bool IsRelevant(string resourceType, JsonElement json) => resourceType switch
+    {
+        "Condition" or "Procedure" or "DocumentReference" or "Coverage" => true,
+        "Observation" => IsRelevantObservation(json),
+        _ => false,
+    };
+
+    // The same tests ReadObservation applies to Observation.code, on the JSON: most lab results stop here.
+    private bool IsRelevantObservation(JsonElement json)
+    {
+        if (!json.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        var text = new List<string>();
+        if (code.TryGetProperty("text", out var codeText) && codeText.ValueKind == JsonValueKind.String)
+        {
+            text.Add(codeText.GetString()!);
+        }
+
+        if (code.TryGetProperty("coding", out var codings) && codings.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var coding in codings.EnumerateArray())
+            {
+                if (coding.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                var system = coding.TryGetProperty("system", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                var value = coding.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                if (_diseaseStatusObservation.Contains(system, value) || _chimerism.Contains(system, value) || _chimerismRecipient.Contains(system, value))
+                {
+                    return true;
+                }
+
+                if (coding.TryGetProperty("display", out var display) && display.ValueKind == JsonValueKind.String)
+                {
+                    text.Add(display.GetString()!);
+                }
+            }
+        }
+
+        return _chimerismText.IsMatch(string.Join(" ", text));
     }
 
     /// <summary>True when the draft order is a request to perform this policy's service (CPT 38242).</summary>

@@ -35,7 +35,15 @@ internal static class Dli
         Assert.Equal(0, clinical.Unreadable);
         Assert.Equal(expectedResources, clinical.Count);
         Assert.True(Extractor.IsPolicyOrder(order), $"{order.Reference} should be a DLI (CPT 38242) order");
-        return Evaluator().Evaluate(Extractor.Extract(clinical), Extractor.ExtractOrder(order));
+        var decision = Evaluator().Evaluate(Extractor.Extract(clinical), Extractor.ExtractOrder(order));
+
+        // The service reads only what the policy uses (FactExtractor.Read): it must decide exactly the same.
+        var screened = Extractor.Read(record);
+        Assert.Equal(expectedResources, screened.Count);
+        Assert.Equal(0, screened.Unreadable);
+        var fast = Evaluator().Evaluate(Extractor.Extract(screened), Extractor.ExtractOrder(order));
+        Assert.Equal(Fingerprint(decision), Fingerprint(fast));
+        return decision;
     }
 
     /// <summary>Evaluates the given resource references (plus the Patient) against one order fixture.</summary>
@@ -45,6 +53,11 @@ internal static class Dli
     /// <summary>"HCT=Met I.A=NotMet …" for the decision, to compare a whole row at once.</summary>
     public static string Statuses(CoverageDecision decision) =>
         string.Join(" ", CriterionOrder.Select(id => $"{id}={decision[id].Status}"));
+
+    /// <summary>Outcome, reason, and every criterion with its status, summary and cited evidence, as one string.</summary>
+    public static string Fingerprint(CoverageDecision d) =>
+        $"{d.Outcome}|{d.DecidingCriterion}|{d.Reason}|" + string.Join("|", d.Criteria.Select(c => $"{c.Id}={c.Status}:{c.Summary}:{string.Join(",", c.Evidence.Select(Describe))}"))
+        + "|" + string.Join(",", d.Missing.Select(m => m.Criterion)) + "|" + string.Join(",", d.Documentation.Select(m => m.What));
 
     public static string Describe(Evidence e) => $"{e.Reference} [{e.Code}] \"{e.Value}\"";
 }
