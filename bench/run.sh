@@ -214,6 +214,31 @@ done
 record_rss service "$service_pid" "noprefetch"
 record_rss fakeehr "$fakeehr_pid" "noprefetch"
 
+# The one setting that moves peak memory: the garbage collector. A fresh service for each mode, the same load.
+log "garbage collector: server (as shipped) and workstation (DOTNET_gcServer=0), fresh processes"
+kill "$service_pid" 2>/dev/null || true
+wait "$service_pid" 2>/dev/null || true
+for mode in server workstation; do
+  gc_server=1
+  [ "$mode" = workstation ] && gc_server=0
+  rm -rf "$out/data-gc"
+  mkdir -p "$out/data-gc"
+  export DOTNET_gcServer=$gc_server
+  start gcservice "$(bin CdsService)" Cds.Service.dll --urls "http://$host:$svc_port" \
+    --Cds:Security:DevelopmentMode=true --Cds:DataDirectory="$out/data-gc"
+  unset DOTNET_gcServer
+  wait_up "http://$host:$svc_port/alive" "$gcservice_pid"
+  wrk_run warmup "gc-$mode" typical "$out/corpus/typical.json" 8 1 "$service_url" 2
+  wrk_run warmup "gc-$mode" heavy "$out/corpus/heavy.json" 8 1 "$service_url" 2
+  for run in $(seq 1 "$runs"); do
+    wrk_run gc "gc-$mode" typical "$out/corpus/typical.json" 8 "$run" "$service_url" "$duration"
+    wrk_run gc "gc-$mode" heavy "$out/corpus/heavy.json" 32 "$run" "$service_url" "$duration"
+  done
+  record_rss "service-gc-$mode" "$gcservice_pid" "gc"
+  kill "$gcservice_pid" 2>/dev/null || true
+  wait "$gcservice_pid" 2>/dev/null || true
+done
+
 # A failed hook would not be a benchmark of the service: count non-2xx answers in the report, and look for errors.
 grep -c 'fail:' "$out/logs/service.log" >"$out/logs/service-errors.count" || true
 echo "elapsed_s=$(($(date +%s) - started_at))" >>"$out/meta.env"

@@ -15,6 +15,7 @@ internal sealed class ReportWriter(Results results)
     private static readonly int[] Concurrencies = [1, 8, 32];
     private static readonly int[] NoPrefetchConcurrencies = [1, 8];
     private static readonly string[] Patients = ["typical", "heavy"];
+    private static readonly string[] GcModes = ["server", "workstation"];
 
     private readonly StringBuilder _md = new();
 
@@ -37,6 +38,7 @@ internal sealed class ReportWriter(Results results)
         WithoutPrefetch();
         Scaling();
         Memory();
+        GarbageCollector();
         Breakdown();
         Micro();
         Errors();
@@ -209,6 +211,30 @@ internal sealed class ReportWriter(Results results)
 
         Line();
         Line($"MB = 10⁶ bytes.");
+        Line();
+    }
+
+    private void GarbageCollector()
+    {
+        if (!results.Runs.Any(r => r.Phase == "gc"))
+        {
+            return;
+        }
+
+        Line($"## Garbage collector: server (as shipped) and workstation");
+        Line();
+        Line($"A fresh service for each mode (`DOTNET_gcServer=1` / `0`), warmed up, then typical at concurrency 8 and heavy at concurrency 32, {Meta("runs")} runs each; peak RSS of that process.");
+        Line();
+        Line($"| GC | Typical c8 req/s | Typical c8 p99 ms | Heavy c32 req/s | Heavy c32 p50 ms | Peak RSS MB |");
+        Line($"|---|---|---|---|---|---:|");
+        foreach (var mode in GcModes)
+        {
+            var typical = results.Select("gc", $"gc-{mode}", "typical", 8).ToList();
+            var heavy = results.Select("gc", $"gc-{mode}", "heavy", 32).ToList();
+            var peak = results.Rss.Where(r => r.Process == $"service-gc-{mode}").Select(r => r.VmHwmKb).DefaultIfEmpty().Max() * 1024 / 1e6;
+            Line($"| {mode} | {Spread.Of(typical.Select(r => r.Stats.Rps)).Format("0")} | {Ms(typical, s => s.P99Us).Format("0.0")} | {Spread.Of(heavy.Select(r => r.Stats.Rps)).Format("0")} | {Ms(heavy, s => s.P50Us).Format("0")} | {peak:0} |");
+        }
+
         Line();
     }
 
