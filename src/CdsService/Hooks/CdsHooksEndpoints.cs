@@ -25,8 +25,10 @@ internal static class CdsHooksEndpoints
 
     private static Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult GetDiscovery(DiscoveryDocument discovery) => TypedResults.Bytes(discovery.Json, "application/json");
 
-    private static async Task<IResult> PostHookAsync(string id, HttpRequest request, HookHandler handler, LedgerRecorder ledger, CancellationToken cancellationToken)
+    private static async Task<IResult> PostHookAsync(string id, HttpRequest request, HookHandler handler, LedgerRecorder ledger, HookGate gate, CancellationToken cancellationToken)
     {
+        using var slot = await gate.EnterAsync(cancellationToken);
+
         // Every call goes on record in the coverage assertion ledger, with its answer byte for byte.
         var entry = ledger.Begin(id, request.HttpContext.User);
         IResult result;

@@ -13,7 +13,7 @@ internal static class CdsServiceExtensions
 {
     public static WebApplicationBuilder AddCdsServices(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<FhirOptions>().BindConfiguration(FhirOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new CoverageEngine(sp.GetRequiredService<IOptions<CdsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
@@ -24,6 +24,7 @@ internal static class CdsServiceExtensions
         });
         builder.Services.AddSingleton<PatientDataGatherer>();
         builder.Services.AddSingleton<HookHandler>();
+        builder.Services.AddSingleton<HookGate>();
         builder.Services.AddSingleton<FeedbackStore>();
 
         // The access token goes to fhirServer only: no redirects are followed, private addresses are refused at

@@ -22,4 +22,11 @@ internal sealed class CdsOptions
 
     /// <summary>Where the coverage assertion ledger (SQLite, unless ConnectionStrings:Ledger names PostgreSQL) and its spool are kept.</summary>
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// Hook calls in progress at once (more wait, unread, until one finishes). Each holds its request and the patient's
+    /// record in memory; 8 keeps a 2-core machine busy while waiting on slow FHIR servers (measured: BENCHMARKS.md).
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int MaxConcurrentHooks { get; set; } = 8;
 }
