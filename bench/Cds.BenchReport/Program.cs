@@ -29,6 +29,14 @@ if (outDir is null || reportPath is null)
 
 var results = Results.Load(outDir);
 var markdown = new ReportWriter(results).Write();
+
+// The fixes made for missed targets, with the figures before and after them: a committed, dated record (each figure
+// taken from BENCHMARKS.md as this command wrote it at the commit named), appended as it is.
+var history = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(reportPath))!, "bench", "fixes.md");
+if (File.Exists(history))
+{
+    markdown = markdown.TrimEnd() + "\n\n" + await File.ReadAllTextAsync(history) + "\n";
+}
 await File.WriteAllTextAsync(reportPath, markdown, new UTF8Encoding(false));
 Console.WriteLine($"wrote {reportPath}");
 return 0;
