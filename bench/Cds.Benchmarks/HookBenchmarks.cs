@@ -35,7 +35,7 @@ public class HookBenchmarks
         _policy = PolicyDefinition.LoadDefault();
         _extractor = new FactExtractor(_policy);
         _evaluator = new PolicyEvaluator(_policy, TimeProvider.System);
-        _context = new CardBuilder.Context(_policy.Insurer, _policy.Document.PolicyNumber, new Uri("http://127.0.0.1:5080/policies/dli-45.03"), false, []);
+        _context = new CardBuilder.Context(_policy.Insurer, _policy.Document.PolicyNumber, _policy.Service.Description, new Uri("http://127.0.0.1:5080/policies/dli-45.03"), false, []);
         if (Hook().Length == 0)
         {
             throw new InvalidOperationException("no answer");

@@ -14,13 +14,13 @@ internal static class CardBuilder
 
     public static readonly CardCoding CoverageInfoTopic = new(CardTypeSystem, "coverage-info", "Coverage Information");
 
-    public sealed record Context(string Insurer, string PolicyNumber, Uri PolicyUrl, bool SeveralOrders, IReadOnlyList<DataFailure> Failures);
+    public sealed record Context(string Insurer, string PolicyNumber, string Service, Uri PolicyUrl, bool SeveralOrders, IReadOnlyList<DataFailure> Failures);
 
     /// <summary>The order-sign status card: outcome, criteria table, decision reason and the policy link.</summary>
     public static Card Status(CoverageDecision decision, Context context)
     {
         var detail = new StringBuilder();
-        detail.Append(CultureInfo.InvariantCulture, $"**{context.Insurer} Medical Policy {context.PolicyNumber}**: donor lymphocyte infusion (CPT 38242)");
+        detail.Append(CultureInfo.InvariantCulture, $"**{context.Insurer} Medical Policy {context.PolicyNumber}**: {context.Service}");
         if (context.SeveralOrders)
         {
             detail.Append(CultureInfo.InvariantCulture, $" for order `{decision.OrderReference}`");

@@ -34,8 +34,6 @@ internal sealed partial class HookHandler(
     /// <summary>CRD versions this service answers (<c>davinci-crd.requestedVersion</c>).</summary>
     public static readonly IReadOnlyList<string> SupportedCrdVersions = ["2.0", "2.2"];
 
-    private static readonly (string System, string Code)[] BillingCode = [("http://www.ama-assn.org/go/cpt", "38242")];
-
     public async Task<IResult> HandleAsync(string serviceId, JsonElement body, Uri baseUrl, ClaimsPrincipal caller, LedgerEntry ledger, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -117,7 +115,7 @@ internal sealed partial class HookHandler(
         }
 
         ledger.Stage("extract");
-        var context = new CardBuilder.Context(engine.Insurer, engine.Policy.Document.PolicyNumber, PolicyUrl(baseUrl), inScope.Count > 1, data.Failures);
+        var context = new CardBuilder.Context(engine.Insurer, engine.Policy.Document.PolicyNumber, engine.ServiceLabel, PolicyUrl(baseUrl), inScope.Count > 1, data.Failures);
 
         string coverageReference;
         switch (facts.ActiveCoverages.Count)
@@ -154,7 +152,7 @@ internal sealed partial class HookHandler(
             outcomes.Add($"{order.Id}:{decision.Outcome}");
             var assertion = CoverageAssertion.From(decision, coverageReference, engine.PriorAuthorization, mayRequestDocumentation: request.Hook == OrderSign, today, Guid.CreateVersion7(now).ToString(), request.RequestedVersion);
             ledger.Decided(decision, assertion);
-            actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", CoverageInformation.Annotate(order, assertion, BillingCode)));
+            actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", CoverageInformation.Annotate(order, assertion, engine.Policy.BillingCodes)));
             if (request.Hook == OrderSign)
             {
                 cards.Add(CardBuilder.Status(decision, context));

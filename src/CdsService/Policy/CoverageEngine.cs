@@ -31,6 +31,9 @@ internal sealed class CoverageEngine : IDisposable
 
     public string PriorAuthorization { get; }
 
+    /// <summary>How cards name the service: the policy file's display and codes, e.g. "… (CPT 38242)".</summary>
+    public string ServiceLabel => $"{Policy.Service.Description} ({string.Join(", ", Policy.Document.Service.Codes.SelectMany(i => (i.Codes ?? []).Select(c => $"{i.System.ToUpperInvariant()} {c}")))})";
+
     /// <summary>
     /// Reads the patient's data (deserializing only what the policy uses) and extracts the facts, at most one call per
     /// core at a time. Returns how many resources the record held, for the resource limit.

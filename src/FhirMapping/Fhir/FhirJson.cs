@@ -13,10 +13,6 @@ internal static class FhirJson
         .ForFhir(ModelInfo.ModelInspector)
         .UsingMode(DeserializationMode.Ostrich);
 
-    public static readonly JsonSerializerOptions Writer = new JsonSerializerOptions()
-        .ForFhir(ModelInfo.ModelInspector)
-        .Compact();
-
     /// <summary>Reads one resource; null when the JSON is not a FHIR resource this SDK knows.</summary>
     public static Resource? TryRead(JsonElement element)
     {
@@ -39,6 +35,4 @@ internal static class FhirJson
             return null;
         }
     }
-
-    public static string Write(Resource resource) => JsonSerializer.Serialize(resource, Writer);
 }

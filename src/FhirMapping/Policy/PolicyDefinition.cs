@@ -33,6 +33,9 @@ public sealed class PolicyDefinition
         _criteria = document.Criteria.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
         Service = new ValueSet("service", new ValueSetDocument { Description = document.Service.Display, Include = document.Service.Codes }, systems);
         Lineages = document.Lineages.Select(l => (l.Id, CompilePattern(l.Pattern))).ToArray();
+        BillingCodes = document.Service.Codes
+            .SelectMany(include => (include.Codes ?? []).Select(code => (systems.CanonicalUri(include.System), code)))
+            .ToArray();
         EffectiveDate = DateOnly.Parse(document.Effective, CultureInfo.InvariantCulture);
         Validate();
     }
@@ -49,6 +52,9 @@ public sealed class PolicyDefinition
 
     /// <summary>The codes that make a request an order for this policy's service (CPT 38242).</summary>
     public ValueSet Service { get; }
+
+    /// <summary>The service's codes with their canonical system (the first URI of each alias): CRD <c>billingCode</c>.</summary>
+    public IReadOnlyList<(string System, string Code)> BillingCodes { get; }
 
     public ThresholdsDocument Thresholds => Document.Thresholds;
 

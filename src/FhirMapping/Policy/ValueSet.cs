@@ -101,6 +101,12 @@ public sealed class ValueSet
 /// <summary>The code system aliases of the policy file (<c>cpt</c>, <c>icd-10-cm</c> …) and the URIs each stands for.</summary>
 internal sealed class CodeSystems(IReadOnlyDictionary<string, IReadOnlyList<string>> aliases)
 {
+    /// <summary>The canonical URI of an alias: the first one the policy file lists.</summary>
+    public string CanonicalUri(string alias) =>
+        aliases.TryGetValue(alias, out var uris) && uris.Count > 0
+            ? uris[0]
+            : throw new InvalidOperationException($"The policy file uses the code system '{alias}' but does not define it under 'systems'.");
+
     public FrozenSet<string> UrisOf(string alias) =>
         aliases.TryGetValue(alias, out var uris)
             ? uris.ToFrozenSet(StringComparer.Ordinal)
