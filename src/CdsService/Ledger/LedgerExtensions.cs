@@ -1,6 +1,5 @@
 using Cds.Service.Policy;
 using Cds.Service.Security;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Ledger;
@@ -29,7 +28,6 @@ internal static partial class LedgerExtensions
         services.AddHostedService(sp => sp.GetRequiredService<LedgerRetention>());
 
         // JWT ids live in the ledger's store: shared by every instance that shares it.
-        services.RemoveAll<IReplayCache>();
         services.AddSingleton<IReplayCache, LedgerReplayCache>();
 
         services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");

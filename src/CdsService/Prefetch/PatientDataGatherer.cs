@@ -119,10 +119,16 @@ internal sealed partial class PatientDataGatherer(
                 }
 
                 items.Add(root.Clone());
-                url = NextPage(root, baseUri);
-                if (url is null && root.TryGetProperty("link", out _) && HasForeignNext(root, baseUri))
+                // A next link to another server is not followed: the access token goes to fhirServer only.
+                url = null;
+                if (NextLink(root) is { } next)
                 {
-                    // A next link to another server is not followed: the access token goes to fhirServer only.
+                    if (Uri.TryCreate(baseUri, next, out var nextUrl) && SameServer(nextUrl, baseUri))
+                    {
+                        url = nextUrl;
+                        continue;
+                    }
+
                     measurement.Failed();
                     return new QueryResult(key, DataSource.Query, items, new DataFailure(key, "a search page link pointed off the FHIR server and was not followed"));
                 }
@@ -196,15 +202,6 @@ internal sealed partial class PatientDataGatherer(
 
         return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CdsJson.ReadOptions);
     }
-
-    private static Uri? NextPage(JsonElement bundle, Uri baseUri)
-    {
-        var next = NextLink(bundle);
-        return next is not null && Uri.TryCreate(baseUri, next, out var url) && SameServer(url, baseUri) ? url : null;
-    }
-
-    private static bool HasForeignNext(JsonElement bundle, Uri baseUri) =>
-        NextLink(bundle) is { } next && (!Uri.TryCreate(baseUri, next, out var url) || !SameServer(url, baseUri));
 
     private static string? NextLink(JsonElement bundle)
     {
