@@ -31,7 +31,7 @@ public class AnswerBenchmarks
         var request = Corpora.Request(Patient, Corpora.Size(Patient));
         var policy = PolicyDefinition.LoadDefault();
         var extractor = new FactExtractor(policy);
-        var facts = extractor.Extract(ClinicalRecord.Parse(Corpora.Prefetch(request)));
+        var facts = extractor.Extract(ClinicalRecord.Parse(Corpora.Prefetch(request), Corpora.PatientId(request)));
         if (!DraftOrder.TryParseBundle(request.GetProperty("context").GetProperty("draftOrders"), out var orders, out var error))
         {
             throw new InvalidOperationException(error);

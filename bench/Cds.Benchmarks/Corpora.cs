@@ -27,6 +27,9 @@ internal static class Corpora
         return document.RootElement.Clone();
     }
 
+    /// <summary>The request's <c>context.patientId</c>.</summary>
+    public static string PatientId(JsonElement request) => request.GetProperty("context").GetProperty("patientId").GetString()!;
+
     /// <summary>The values of the request's prefetch keys (the searchset Bundles and the Patient).</summary>
     public static List<JsonElement> Prefetch(JsonElement request) =>
         [.. request.GetProperty("prefetch").EnumerateObject().Select(p => p.Value)];

@@ -26,7 +26,7 @@ public class DecisionBenchmarks
         var policy = PolicyDefinition.LoadDefault();
         _extractor = new FactExtractor(policy);
         _evaluator = new PolicyEvaluator(policy, TimeProvider.System);
-        _facts = _extractor.Extract(ClinicalRecord.Parse(Corpora.Prefetch(request)));
+        _facts = _extractor.Extract(ClinicalRecord.Parse(Corpora.Prefetch(request), Corpora.PatientId(request)));
         if (!DraftOrder.TryParseBundle(request.GetProperty("context").GetProperty("draftOrders"), out var orders, out var error))
         {
             throw new InvalidOperationException(error);

@@ -14,6 +14,7 @@ public class FhirToFactsBenchmarks
     private List<JsonElement> _prefetch = [];
     private FactExtractor _extractor = null!;
     private ClinicalRecord _record = null!;
+    private string _patientId = null!;
 
     [Params("typical", "heavy")]
     public string Patient { get; set; } = "typical";
@@ -21,14 +22,16 @@ public class FhirToFactsBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _prefetch = Corpora.Prefetch(Corpora.Request(Patient, Corpora.Size(Patient)));
+        var request = Corpora.Request(Patient, Corpora.Size(Patient));
+        _prefetch = Corpora.Prefetch(request);
+        _patientId = Corpora.PatientId(request);
         _extractor = new FactExtractor(PolicyDefinition.LoadDefault());
-        _record = ClinicalRecord.Parse(_prefetch);
+        _record = ClinicalRecord.Parse(_prefetch, _patientId);
     }
 
     /// <summary>Prefetch JSON (already a JsonElement, as the service holds it) to Firely POCOs, deduplicated.</summary>
     [Benchmark]
-    public ClinicalRecord ParseRecord() => ClinicalRecord.Parse(_prefetch);
+    public ClinicalRecord ParseRecord() => ClinicalRecord.Parse(_prefetch, _patientId);
 
     /// <summary>Firely POCOs to the facts the policy needs (value sets and text patterns).</summary>
     [Benchmark]

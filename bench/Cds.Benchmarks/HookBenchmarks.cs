@@ -52,7 +52,7 @@ public class HookBenchmarks
             throw new InvalidOperationException(error);
         }
 
-        var facts = _extractor.Extract(ClinicalRecord.Parse(request.Prefetch.Values));
+        var facts = _extractor.Extract(ClinicalRecord.Parse(request.Prefetch.Values, request.PatientId));
         var cards = new List<Card>();
         var actions = new List<CdsAction>();
         foreach (var order in orders.Where(_extractor.IsPolicyOrder))

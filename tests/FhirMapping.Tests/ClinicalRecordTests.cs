@@ -26,7 +26,7 @@ public sealed class ClinicalRecordTests
         using var junk = JsonDocument.Parse("""{ "message": "not a FHIR resource" }""");
 
         // Act
-        var record = ClinicalRecord.Parse([prefetch, FhirFixtures.ToElement(query), junk.RootElement, default]);
+        var record = ClinicalRecord.Parse([prefetch, FhirFixtures.ToElement(query), junk.RootElement, default], Dli.PatientId);
 
         // Assert
         Assert.Equal(2, record.Count);
@@ -40,7 +40,7 @@ public sealed class ClinicalRecordTests
         var cancelled = FhirFixtures.Resource("Coverage/cov-regence-ppo");
         cancelled["id"] = "cov-old-hmo";
         cancelled["status"] = "cancelled";
-        var record = ClinicalRecord.Parse(FhirFixtures.PatientRecord([FhirFixtures.Resource("Coverage/cov-regence-ppo"), cancelled]));
+        var record = ClinicalRecord.Parse(FhirFixtures.PatientRecord([FhirFixtures.Resource("Coverage/cov-regence-ppo"), cancelled]), Dli.PatientId);
 
         // Act
         var facts = Dli.Extractor.Extract(record);

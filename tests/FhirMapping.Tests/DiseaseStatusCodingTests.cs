@@ -21,7 +21,8 @@ public sealed class DiseaseStatusCodingTests
     [InlineData(Icd, "C92.A2", "Acute myeloid leukemia with multilineage dysplasia, in relapse", "active", null, "confirmed", "2025-04-22", CriterionStatus.Met)]
     [InlineData(Icd, "C91.02", "Acute lymphoblastic leukemia, in relapse", "active", null, "confirmed", "2025-04-22", CriterionStatus.Met)]
     [InlineData(Icd, "C90.02", "Multiple myeloma in relapse", "active", null, "confirmed", "2025-04-22", CriterionStatus.Met)]
-    [InlineData(Icd, "C92.02", "Acute myeloblastic leukemia, in relapse", "active", null, "confirmed", "2024-03-12", CriterionStatus.Met)]
+    // Dated the day of the HCT without a time: it cannot be placed before or after it (the same-day rule of every criterion)
+    [InlineData(Icd, "C92.02", "Acute myeloblastic leukemia, in relapse", "active", null, "confirmed", "2024-03-12", CriterionStatus.Unknown)]
     // Condition.clinicalStatus and SNOMED qualifiers in Condition.stage.summary
     [InlineData(Sct, "91861009", "Acute myeloid leukemia (disorder)", "relapse", null, "confirmed", "2025-04-22", CriterionStatus.Met)]
     [InlineData(Sct, "91861009", "Acute myeloid leukemia (disorder)", "recurrence", null, "confirmed", "2025-04-22", CriterionStatus.Met)]

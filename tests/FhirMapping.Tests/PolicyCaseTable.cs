@@ -27,6 +27,9 @@ internal sealed record PolicyCase
     public string[] DoesNotCite { get; init; } = [];
 
     public string[] Missing { get; init; } = [];
+
+    /// <summary>The exact list of criteria a reviewer must check (conflicts, words only, tentative, unreadable data).</summary>
+    public string[] Review { get; init; } = [];
 }
 
 /// <summary>
@@ -235,23 +238,25 @@ internal static class PolicyCaseTable
         },
         new()
         {
-            Name = "not medically necessary: unmanipulated graft (PCS 30233Y3) with myeloablative Bu/Cy conditioning",
+            // The conditioning intensity is only in words: "not met" on words alone is for review, never a denial.
+            Name = "needs review: unmanipulated graft (PCS 30233Y3) with myeloablative Bu/Cy conditioning stated only in words",
             Record = [.. Context, AmlDiagnosis, AmlRelapse, HctUnrelated, Myeloablative, MixedCd3],
-            Outcome = DecisionOutcome.NotMedicallyNecessary, Deciding = "II",
-            Statuses = "HCT=M I.A=M I.B=N I.C=M II=M III=N IV=N",
+            Outcome = DecisionOutcome.CannotBeDetermined, Deciding = "I",
+            Statuses = "HCT=M I.A=M I.B=U I.C=M II=U III=N IV=N",
             Cites =
             [
                 "I.B <- Procedure/proc-hct-allo-mud-2024 30233Y3",
                 "I.B <- Procedure/proc-conditioning-mac-2024 367336001 ~ Myeloablative",
-                "II <- Procedure/proc-conditioning-mac-2024",
             ],
+            Review = ["I.B"],
         },
         new()
         {
-            Name = "not medically necessary: the transplant note says the graft was not T-cell depleted and conditioning was myeloablative",
+            Name = "needs review: only the transplant note says the graft was not T-cell depleted and conditioning was myeloablative",
             Record = [.. Context, AmlDiagnosis, AmlRelapse, "Procedure/proc-hct-allo-sibling-2024", MixedCd3],
-            Outcome = DecisionOutcome.NotMedicallyNecessary, Deciding = "II",
-            Statuses = "HCT=M I.A=M I.B=N I.C=M II=M III=N IV=N",
+            Outcome = DecisionOutcome.CannotBeDetermined, Deciding = "I",
+            Statuses = "HCT=M I.A=M I.B=U I.C=M II=U III=N IV=N",
+            Review = ["I.B"],
             Cites =
             [
                 "I.B <- Procedure/proc-hct-allo-sibling-2024 38240 ~ not T-cell depleted",
@@ -267,7 +272,8 @@ internal static class PolicyCaseTable
                 "Observation/obs-chim-unsorted-mixed-2021", "Observation/obs-chim-cd3-full-2025",
             ],
             Outcome = DecisionOutcome.NotMedicallyNecessary, Deciding = "II",
-            Statuses = "HCT=M I.A=M I.B=N I.C=N II=M III=N IV=N",
+            Statuses = "HCT=M I.A=M I.B=U I.C=N II=M III=N IV=N",
+            Review = ["I.B"],
             Cites =
             [
                 "HCT <- Procedure/proc-hct-allo-tcd-2020 30233U3",
@@ -318,10 +324,12 @@ internal static class PolicyCaseTable
         },
         new()
         {
-            Name = "investigational (III): the allogeneic HCT was itself on a research protocol, though criterion I is met",
+            // Only a note says "research protocol": III is never decided on words alone, so criterion I met is not paid either.
+            Name = "needs review (III): a note says the allogeneic HCT was itself on a research protocol, though criterion I is met",
             Record = [.. Context, AmlDiagnosis, AmlRelapse, "Procedure/proc-hct-allo-investigational-2024", ReducedIntensity, MixedCd3],
-            Outcome = DecisionOutcome.Investigational, Deciding = "III",
-            Statuses = "HCT=M I.A=M I.B=M I.C=M II=N III=M IV=N",
+            Outcome = DecisionOutcome.CannotBeDetermined, Deciding = "I",
+            Statuses = "HCT=M I.A=M I.B=M I.C=M II=N III=U IV=N",
+            Review = ["III"],
             Cites = ["III <- Procedure/proc-hct-allo-investigational-2024 38240"],
         },
         new()

@@ -24,15 +24,15 @@ public sealed class RelapseRiskTests
     [InlineData(HctUnmanipulated, Conditioning, "Non-myeloablative conditioning: fludarabine + TBI 2 Gy", -3, CriterionStatus.Met)]
     [InlineData(HctUnmanipulated, Conditioning, "Nonmyeloablative conditioning: TBI 2 Gy", -3, CriterionStatus.Met)]
     [InlineData(HctUnmanipulated, Conditioning, "NMA conditioning: fludarabine/cyclophosphamide/TBI 2 Gy", -6, CriterionStatus.Met)]
-    [InlineData(HctUnmanipulated, Conditioning, "Myeloablative conditioning: busulfan/cyclophosphamide (Bu/Cy)", -8, CriterionStatus.NotMet)]
+    [InlineData(HctUnmanipulated, Conditioning, "Myeloablative conditioning: busulfan/cyclophosphamide (Bu/Cy)", -8, CriterionStatus.Unknown)]
     // The window: 60 days before the HCT is in, 61 is out
-    [InlineData(HctUnmanipulated, Conditioning, "Myeloablative conditioning: cyclophosphamide/TBI 12 Gy", -60, CriterionStatus.NotMet)]
+    [InlineData(HctUnmanipulated, Conditioning, "Myeloablative conditioning: cyclophosphamide/TBI 12 Gy", -60, CriterionStatus.Unknown)]
     [InlineData(HctUnmanipulated, Conditioning, "Myeloablative conditioning: cyclophosphamide/TBI 12 Gy", -61, CriterionStatus.Unknown)]
     [InlineData(HctUnmanipulated, Conditioning, "Reduced-intensity conditioning: fludarabine/melphalan 140", -61, CriterionStatus.Unknown)]
     // Graft processing in words, including its negations
-    [InlineData(HctUncoded, Conditioning, "Myeloablative conditioning (Bu/Cy); graft T-cell replete, unmanipulated", -6, CriterionStatus.NotMet)]
-    [InlineData(HctUncoded, Conditioning, "Myeloablative conditioning (Bu/Cy); no T-cell depletion of the graft", -6, CriterionStatus.NotMet)]
-    [InlineData(HctUncoded, Conditioning, "Myeloablative conditioning (Bu/Cy); graft not T-cell depleted", -6, CriterionStatus.NotMet)]
+    [InlineData(HctUncoded, Conditioning, "Myeloablative conditioning (Bu/Cy); graft T-cell replete, unmanipulated", -6, CriterionStatus.Unknown)]
+    [InlineData(HctUncoded, Conditioning, "Myeloablative conditioning (Bu/Cy); no T-cell depletion of the graft", -6, CriterionStatus.Unknown)]
+    [InlineData(HctUncoded, Conditioning, "Myeloablative conditioning (Bu/Cy); graft not T-cell depleted", -6, CriterionStatus.Unknown)]
     [InlineData(HctUncoded, Conditioning, "Myeloablative conditioning (Bu/Cy); CD34-selected, T-cell depleted graft", -6, CriterionStatus.Met)]
     [InlineData(HctUncoded, Conditioning, "Myeloablative conditioning (Bu/Cy)", -6, CriterionStatus.Unknown)]
     // CPT 38210 graft processing: 7 days after the HCT is in, 8 is out; 60 before in, 61 out
@@ -77,6 +77,20 @@ public sealed class RelapseRiskTests
             Assert.True(procedureCited, "the deciding record must be cited");
         }
 
-        Assert.Equal(expected == CriterionStatus.Unknown ? ["I.B"] : Array.Empty<string>(), decision.Missing.Select(m => m.Criterion));
+        // Unknown is either missing data (nothing on record) or for review (stated only in words, in conflict): never both.
+        if (expected == CriterionStatus.Unknown)
+        {
+            Assert.True(decision.Missing.Any(m => m.Criterion == "I.B") ^ criterion.Review.Count > 0, "an unknown I.B is missing data or for review");
+        }
+        else
+        {
+            Assert.DoesNotContain(decision.Missing, m => m.Criterion == "I.B");
+        }
+
+        // A "not met" stated only in words (myeloablative conditioning, a replete graft) is for review, never a denial.
+        if (expected == CriterionStatus.Unknown && text is not null && text.StartsWith("Myeloablative", StringComparison.Ordinal) && daysFromHct is >= -60 and <= 7 && (hct == HctUnmanipulated || text.Contains("T-cell", StringComparison.Ordinal)))
+        {
+            Assert.Contains(criterion.Review, r => r.What.StartsWith("Stated only in text", StringComparison.Ordinal));
+        }
     }
 }

@@ -33,7 +33,9 @@ public sealed class ReviewFollowUpTests
     }
 
     [Theory]
-    [InlineData("Transplanted on research protocol BMT-2024-07.", CriterionStatus.Met)]
+    // Words alone never decide III: a note that says "research protocol" is for review (unknown), not investigational.
+    [InlineData("Transplanted on research protocol BMT-2024-07.", CriterionStatus.Unknown)]
+    [InlineData("Patient declined the clinical trial; standard-of-care MUD transplant.", CriterionStatus.NotMet)]
     [InlineData("Standard-of-care transplant, not on a clinical trial.", CriterionStatus.NotMet)]
     public void GivenTheTransplantNote_WhenAStudyIsNegated_ThenCriterionIIIIsNotMet(string note, CriterionStatus iii)
     {

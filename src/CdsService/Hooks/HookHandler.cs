@@ -74,6 +74,10 @@ internal sealed partial class HookHandler(
         }
 
         ledger.Orders(orders);
+        if (orders.FirstOrDefault(o => !o.IsFor(request.PatientId)) is { } foreign)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "invalid", $"Draft order {foreign.Reference} does not name context.patientId as its subject.");
+        }
 
         if (orders.Count > security.Value.MaxDraftOrders)
         {
@@ -108,10 +112,21 @@ internal sealed partial class HookHandler(
         ledger.Stage("check");
         var data = await gatherer.GatherAsync(service, request, cancellationToken);
         ledger.Gathered(data);
-        var (resources, facts) = await engine.ReadAsync(data.Items, cancellationToken);
-        if (resources > security.Value.MaxResources)
+        var (record, facts) = await engine.ReadAsync(data.Items, request.PatientId, PatientDataGatherer.Gaps(service, data), cancellationToken);
+        ledger.Read(record);
+        if (record.Count > security.Value.MaxResources)
         {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{resources} FHIR resources exceed the limit of {security.Value.MaxResources} for one hook call.");
+            return Problem(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{record.Count} FHIR resources exceed the limit of {security.Value.MaxResources} for one hook call.");
+        }
+
+        // Only the patient's own resources are evidence; another patient's Coverage means the request itself is wrong.
+        if (record.NotThisPatient.Count > 0)
+        {
+            Log.NotThisPatient(logger, request.HookInstance, serviceId, record.NotThisPatient.Count, string.Join(", ", record.NotThisPatient.Take(20)));
+            if (record.NotThisPatient.FirstOrDefault(r => r.StartsWith("Coverage", StringComparison.Ordinal)) is { } coverage)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "invalid", $"{coverage} does not name context.patientId as its beneficiary.");
+            }
         }
 
         ledger.Stage("extract");
@@ -186,6 +201,9 @@ internal sealed partial class HookHandler(
 
         [LoggerMessage(4, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: fhirServer refused: {Reason}")]
         public static partial void FhirServerRefused(ILogger logger, string hookInstance, string serviceId, string reason);
+
+        [LoggerMessage(5, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: {Count} resource(s) not referencing the patient were dropped: {References}")]
+        public static partial void NotThisPatient(ILogger logger, string hookInstance, string serviceId, int count, string references);
 
         [LoggerMessage(3, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: the patient's coverage could not be retrieved")]
         public static partial void CoverageUnavailable(ILogger logger, string hookInstance, string serviceId);

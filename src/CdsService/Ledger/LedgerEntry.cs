@@ -57,6 +57,21 @@ internal sealed class LedgerEntry
         Stage("gather");
     }
 
+    /// <summary>
+    /// The record was read: resources dropped as another patient's (by type and id, never content) and resources that
+    /// could not be read go on record beside the data failures of the queries.
+    /// </summary>
+    public void Read(ClinicalRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.NotThisPatient.Count > 0)
+        {
+            _failures = [.. _failures, new DataFailureRecord("not-this-patient", $"{record.NotThisPatient.Count} resource(s) not referencing the patient were dropped: {string.Join(", ", record.NotThisPatient.Take(50))}")];
+        }
+
+        _failures = [.. _failures, .. record.UnreadableResources.Select(r => new DataFailureRecord("unreadable", $"{r} could not be read as FHIR R4"))];
+    }
+
     /// <summary>Closes a stage: the time since the previous one.</summary>
     public void Stage(string name)
     {
@@ -75,7 +90,10 @@ internal sealed class LedgerEntry
             [.. decision.Missing.Select(m => new MissingRecord(m.Criterion, m.What))],
             [.. decision.Documentation.Select(m => new MissingRecord(m.Criterion, m.What))],
             assertion.InfoNeeded,
-            assertion.DocPurpose);
+            assertion.DocPurpose)
+        {
+            Review = [.. decision.Review.Select(r => new MissingRecord(r.Criterion, r.What))],
+        };
         _decisions.Add(new OrderDecisionRecord(
             decision.OrderReference,
             assertion.AssertionId,

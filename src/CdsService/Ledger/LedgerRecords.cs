@@ -85,7 +85,11 @@ internal sealed record DecisionDetail(
     IReadOnlyList<MissingRecord> Missing,
     IReadOnlyList<MissingRecord> Documentation,
     IReadOnlyList<string> InfoNeeded,
-    IReadOnlyList<string> DocPurpose);
+    IReadOnlyList<string> DocPurpose)
+{
+    /// <summary>What a reviewer must check (conflicts, text-only or tentative evidence, unreadable data).</summary>
+    public IReadOnlyList<MissingRecord> Review { get; init; } = [];
+}
 
 /// <summary>One criterion: met, not-met or unknown, and the references of the resources it rests on.</summary>
 internal sealed record CriterionRecord(string Id, string Label, string Status, string Summary, IReadOnlyList<string> Evidence);

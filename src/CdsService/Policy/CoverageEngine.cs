@@ -35,16 +35,22 @@ internal sealed class CoverageEngine : IDisposable
     public string ServiceLabel => $"{Policy.Service.Description} ({string.Join(", ", Policy.Document.Service.Codes.SelectMany(i => (i.Codes ?? []).Select(c => $"{i.System.ToUpperInvariant()} {c}")))})";
 
     /// <summary>
-    /// Reads the patient's data (deserializing only what the policy uses) and extracts the facts, at most one call per
-    /// core at a time. Returns how many resources the record held, for the resource limit.
+    /// Reads the patient's data (only the patient's own resources, deserializing only what the policy uses) and extracts
+    /// the facts, at most one call per core at a time. <paramref name="gaps"/> are the resource types whose data could
+    /// not be retrieved in full. Returns the record (its counts, the resources dropped as another patient's) and the facts.
     /// </summary>
-    public async Task<(int Resources, ClinicalFacts Facts)> ReadAsync(IEnumerable<System.Text.Json.JsonElement> resourcesOrBundles, CancellationToken cancellationToken)
+    public async Task<(ClinicalRecord Record, ClinicalFacts Facts)> ReadAsync(IEnumerable<System.Text.Json.JsonElement> resourcesOrBundles, string patientId, IEnumerable<DataGap> gaps, CancellationToken cancellationToken)
     {
         await _readers.WaitAsync(cancellationToken);
         try
         {
-            var record = Extractor.Read(resourcesOrBundles);
-            return (record.Count, Extractor.Extract(record));
+            var record = Extractor.Read(resourcesOrBundles, patientId);
+            foreach (var gap in gaps)
+            {
+                record.ReportGap(gap.ResourceType, gap.What);
+            }
+
+            return (record, Extractor.Extract(record));
         }
         finally
         {

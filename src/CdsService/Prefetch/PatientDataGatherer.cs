@@ -1,3 +1,4 @@
+using Cds.FhirMapping.Facts;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -25,6 +26,17 @@ internal sealed partial class PatientDataGatherer(
     private static readonly HashSet<string> OptionalKeys = new(StringComparer.Ordinal) { "patient" };
 
     /// <summary>The prefetch keys that are missing (absent or an OperationOutcome) and would have to be queried.</summary>
+    /// <summary>
+    /// The data failures as gaps by resource type (the type the key's prefetch template searches), for the policy: a
+    /// criterion that reads a type with a gap is not decided against the patient. The Coverage is handled apart.
+    /// </summary>
+    public static IEnumerable<DataGap> Gaps(ServiceDefinition service, PatientData data) =>
+        data.Failures
+            .Select(f => (Failure: f, Template: service.Prefetch.FirstOrDefault(p => p.Key == f.Key).Value))
+            .Where(f => f.Template is not null)
+            .Select(f => new DataGap(f.Template.Split('?', '/')[0], $"{f.Failure.Key}: {f.Failure.Reason}"))
+            .Where(g => g.ResourceType != "Coverage");
+
     public static IReadOnlyList<string> KeysToQuery(ServiceDefinition service, HookRequest request) =>
         service.Prefetch
             .Select(p => p.Key)
@@ -102,8 +114,10 @@ internal sealed partial class PatientDataGatherer(
             {
                 if (page >= options.Value.MaxPages)
                 {
+                    // What was read is kept, and the cut is a named data failure: no criterion it could affect is decided against the patient.
                     Log.PageLimit(logger, key, options.Value.MaxPages);
-                    break;
+                    measurement.Succeeded();
+                    return new QueryResult(key, DataSource.Query, items, new DataFailure(key, $"the search was cut off after {options.Value.MaxPages} pages"));
                 }
 
                 using var document = await GetJsonAsync(client, url, request.AccessToken, budget);

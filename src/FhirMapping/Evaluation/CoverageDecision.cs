@@ -51,7 +51,11 @@ public sealed record CriterionResult(
     CriterionStatus Status,
     string Summary,
     IReadOnlyList<Evidence> Evidence,
-    MissingItem? Missing);
+    MissingItem? Missing)
+{
+    /// <summary>What a reviewer must check before this criterion can be decided (then it is unknown).</summary>
+    public IReadOnlyList<ReviewItem> Review { get; init; } = [];
+}
 
 /// <summary>The policy's answer for one order.</summary>
 public sealed record CoverageDecision(
@@ -64,5 +68,8 @@ public sealed record CoverageDecision(
     IReadOnlyList<MissingItem> Missing,
     IReadOnlyList<MissingItem> Documentation)
 {
+    /// <summary>What a reviewer must check (conflicts, text-only or tentative evidence, unreadable data): the answer is conditional.</summary>
+    public IReadOnlyList<ReviewItem> Review { get; init; } = [];
+
     public CriterionResult this[string id] => Criteria.First(c => c.Id == id);
 }

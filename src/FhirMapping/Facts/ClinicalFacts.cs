@@ -35,19 +35,50 @@ public enum RelapseRiskSignal
     ReducedIntensityConditioning,
     UnmanipulatedGraft,
     MyeloablativeConditioning,
+
+    /// <summary>ATG or alemtuzumab in the conditioning: a fact of its own, not a T-cell depleted graft.</summary>
+    InVivoTCellDepletion,
 }
 
-public sealed record MalignancyFact(Evidence Evidence, MalignancyKind Kind);
+/// <summary>How a chimerism result compares with the full-donor threshold.</summary>
+public enum ChimerismReading
+{
+    Mixed,
+    FullDonor,
 
-/// <summary>A dated statement of disease status (a coded diagnosis, a clinical status, a disease-status Observation).</summary>
-public sealed record DiseaseStatusFact(Evidence Evidence, DiseaseStatus Status, bool OnlyIfAfterTransplant);
+    /// <summary>A comparator that straddles the threshold ("&gt; 90 % donor" against 95 %).</summary>
+    Indeterminate,
+}
 
-public sealed record TransplantFact(Evidence Evidence, DonorType Donor, DateOnly? Date, bool Investigational, IReadOnlyList<CodeRef> Indications);
+/// <summary>A malignancy diagnosis; <see cref="Disease"/> names the disease (the ICD-10 category or the code) for statuses.</summary>
+public sealed record MalignancyFact(Evidence Evidence, MalignancyKind Kind, string Disease);
+
+/// <summary>
+/// A dated statement of disease status (a coded diagnosis, a clinical status, a disease-status Observation).
+/// <see cref="Disease"/> is the disease it is about (null: not stated, so it applies to the hematologic malignancy on
+/// record); <see cref="About"/> is the Condition it names through <c>focus</c>, if any.
+/// </summary>
+public sealed record DiseaseStatusFact(Evidence Evidence, DiseaseStatus Status, bool OnlyIfAfterTransplant, string? Disease = null, string? About = null);
+
+/// <summary>A transplant on record; <see cref="Investigational"/> holds what says it was done on a research protocol.</summary>
+public sealed record TransplantFact(Evidence Evidence, DonorType Donor, EffectiveTime? When, IReadOnlyList<Evidence> Investigational, IReadOnlyList<CodeRef> Indications)
+{
+    public DateOnly? Date => When?.First;
+}
 
 public sealed record RelapseRiskFact(Evidence Evidence, RelapseRiskSignal Signal);
 
-/// <summary>One chimerism result: percent donor in one cell lineage.</summary>
-public sealed record ChimerismFact(Evidence Evidence, string Lineage, decimal DonorPercent, bool ConvertedFromRecipient);
+/// <summary>
+/// One chimerism result: percent donor in one (specimen, lineage) series. A comparator gives a range:
+/// <see cref="DonorLow"/> ≤ donor % ≤ <see cref="DonorHigh"/>.
+/// </summary>
+public sealed record ChimerismFact(Evidence Evidence, string Specimen, string Lineage, decimal DonorPercent, bool ConvertedFromRecipient, decimal DonorLow, decimal DonorHigh)
+{
+    public ChimerismReading Read(decimal fullDonorThreshold) =>
+        DonorHigh < fullDonorThreshold ? ChimerismReading.Mixed
+        : DonorLow >= fullDonorThreshold ? ChimerismReading.FullDonor
+        : ChimerismReading.Indeterminate;
+}
 
 public sealed record DocumentFact(Evidence Evidence);
 
@@ -81,6 +112,9 @@ public sealed record ClinicalFacts
     public IReadOnlyList<DocumentFact> Notes { get; init; } = [];
 
     public IReadOnlyList<CoverageFact> ActiveCoverages { get; init; } = [];
+
+    /// <summary>Data that could not be read or was cut off; criteria that read these types are not decided against the patient.</summary>
+    public IReadOnlyList<DataGap> Gaps { get; init; } = [];
 }
 
 /// <summary>
@@ -92,4 +126,14 @@ public sealed record OrderFacts(
     string Id,
     IReadOnlyList<Evidence> GeneticModification,
     ClinicalFacts Indication,
-    bool HasIndication);
+    bool HasIndication)
+{
+    /// <summary>The order's indications that are non-malignant (coded, or the Conditions its reasonReference names).</summary>
+    public IReadOnlyList<Evidence> NonMalignantReasons { get; init; } = [];
+
+    /// <summary>The order's indications that are malignancies.</summary>
+    public IReadOnlyList<Evidence> MalignantReasons { get; init; } = [];
+
+    /// <summary>The order's <c>reasonReference</c>s as written (e.g. <c>Condition/123</c>).</summary>
+    public IReadOnlyList<string> ReasonReferences { get; init; } = [];
+}

@@ -1,11 +1,14 @@
 using System.Text.Json;
+using Cds.FhirMapping.Facts;
 using Hl7.Fhir.Model;
 
 namespace Cds.FhirMapping.Fhir;
 
 /// <summary>
 /// The patient's FHIR resources gathered for one hook call (from prefetch and from queries), parsed once.
-/// Bundles are unpacked, OperationOutcomes dropped, and a resource seen twice (same type and id) kept once.
+/// Bundles are unpacked, OperationOutcomes dropped, and a resource seen twice (same type and id) kept once. Only the
+/// patient's own resources are kept (<see cref="PatientBinding"/>); the others are counted in <see cref="NotThisPatient"/>
+/// by type and id, never read. What could not be read is a <see cref="DataGap"/>.
 /// </summary>
 /// <remarks>
 /// Building Firely objects is nearly all the cost of a hook, and most of a transplant patient's record (years of routine
@@ -16,12 +19,30 @@ public sealed class ClinicalRecord
 {
     private readonly List<Resource> _resources = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly List<string> _notThisPatient = [];
+    private readonly List<DataGap> _gaps = [];
+    private readonly List<string> _unreadable = [];
     private readonly Func<string, JsonElement, bool>? _relevant;
+    private readonly string _patientId;
 
-    private ClinicalRecord(Func<string, JsonElement, bool>? relevant)
+    private ClinicalRecord(string patientId, Func<string, JsonElement, bool>? relevant)
     {
+        ArgumentException.ThrowIfNullOrEmpty(patientId);
+        _patientId = patientId;
         _relevant = relevant;
     }
+
+    /// <summary>The patient whose record this is (<c>context.patientId</c>).</summary>
+    public string PatientId => _patientId;
+
+    /// <summary>Resources dropped because they are another patient's or name no patient: "Type/id" (never content).</summary>
+    public IReadOnlyList<string> NotThisPatient => _notThisPatient;
+
+    /// <summary>Resources that could not be read as FHIR R4: "Type/id" (never content).</summary>
+    public IReadOnlyList<string> UnreadableResources => _unreadable;
+
+    /// <summary>Data that could not be read or was cut off, by resource type.</summary>
+    public IReadOnlyList<DataGap> Gaps => _gaps;
 
     /// <summary>How many distinct resources the record was given (read or skipped as irrelevant).</summary>
     public int Count => _resources.Count + Skipped;
@@ -34,13 +55,13 @@ public sealed class ClinicalRecord
 
     internal IReadOnlyList<Resource> Resources => _resources;
 
-    /// <summary>Builds a record from resources and searchset Bundles, deserializing every resource.</summary>
-    public static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles) => Parse(resourcesOrBundles, null);
+    /// <summary>Builds the patient's record from resources and searchset Bundles, deserializing every resource.</summary>
+    public static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles, string patientId) => Parse(resourcesOrBundles, patientId, null);
 
-    internal static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles, Func<string, JsonElement, bool>? relevant)
+    internal static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles, string patientId, Func<string, JsonElement, bool>? relevant)
     {
         ArgumentNullException.ThrowIfNull(resourcesOrBundles);
-        var record = new ClinicalRecord(relevant);
+        var record = new ClinicalRecord(patientId, relevant);
         foreach (var element in resourcesOrBundles)
         {
             record.Add(element);
@@ -48,6 +69,9 @@ public sealed class ClinicalRecord
 
         return record;
     }
+
+    /// <summary>Records that data of a resource type could not be retrieved in full (a failed or truncated search).</summary>
+    public void ReportGap(string resourceType, string what) => _gaps.Add(new DataGap(resourceType, what));
 
     /// <summary>Adds a resource or a Bundle of them.</summary>
     public void Add(JsonElement resourceOrBundle)
@@ -102,6 +126,12 @@ public sealed class ClinicalRecord
             return;
         }
 
+        if (!PatientBinding.IsThePatients(type, json, _patientId))
+        {
+            _notThisPatient.Add(id is null ? type : $"{type}/{id}");
+            return;
+        }
+
         if (_relevant is not null && !_relevant(type, json))
         {
             Skipped++;
@@ -115,6 +145,9 @@ public sealed class ClinicalRecord
         else
         {
             Unreadable++;
+            var reference = id is null ? type : $"{type}/{id}";
+            _unreadable.Add(reference);
+            _gaps.Add(new DataGap(type, $"{reference} could not be read as FHIR R4"));
         }
     }
 

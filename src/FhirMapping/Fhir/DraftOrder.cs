@@ -24,6 +24,9 @@ public sealed class DraftOrder
 
     internal Resource Resource { get; }
 
+    /// <summary>True when the order's <c>subject</c> names the patient (an order without a subject is not the patient's).</summary>
+    public bool IsFor(string patientId) => PatientBinding.IsThePatients(ResourceType, Json, patientId);
+
     /// <summary>
     /// Reads <c>context.draftOrders</c>. Returns false with a reason when it is not a Bundle of FHIR resources that each
     /// carry an id (CRD requires ids so that system actions can refer to them).

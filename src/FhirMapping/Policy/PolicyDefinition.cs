@@ -33,10 +33,12 @@ public sealed class PolicyDefinition
         _criteria = document.Criteria.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
         Service = new ValueSet("service", new ValueSetDocument { Description = document.Service.Display, Include = document.Service.Codes }, systems);
         Lineages = document.Lineages.Select(l => (l.Id, CompilePattern(l.Pattern))).ToArray();
+        Specimens = document.Specimens.Select(l => (l.Id, CompilePattern(l.Pattern))).ToArray();
         BillingCodes = document.Service.Codes
             .SelectMany(include => (include.Codes ?? []).Select(code => (systems.CanonicalUri(include.System), code)))
             .ToArray();
         EffectiveDate = DateOnly.Parse(document.Effective, CultureInfo.InvariantCulture);
+        Text = new Text.TextEvidence(Pattern("negation"));
         Validate();
     }
 
@@ -60,7 +62,12 @@ public sealed class PolicyDefinition
 
     public RuleDocument Rule => Document.Rule;
 
+    /// <summary>The one context-aware text reader, with the policy file's trigger lexicon.</summary>
+    public Text.TextEvidence Text { get; }
+
     internal IReadOnlyList<(string Id, Regex Pattern)> Lineages { get; }
+
+    internal IReadOnlyList<(string Id, Regex Pattern)> Specimens { get; }
 
     /// <summary>Loads the embedded Medical Policy 45.03.</summary>
     public static PolicyDefinition LoadDefault()

@@ -24,6 +24,9 @@ public sealed record PolicyDocument
     public required IReadOnlyDictionary<string, ValueSetDocument> ValueSets { get; init; }
     public required IReadOnlyDictionary<string, string> TextPatterns { get; init; }
     public required IReadOnlyList<LineageDocument> Lineages { get; init; }
+
+    /// <summary>Specimen kinds of chimerism results (each its own series), recognised by a pattern on the specimen's words.</summary>
+    public required IReadOnlyList<LineageDocument> Specimens { get; init; }
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Systems { get; init; }
 }
 
@@ -61,6 +64,9 @@ public sealed record CriterionDocument
     public required string Met { get; init; }
     public required string NotMet { get; init; }
     public MissingDocument? Missing { get; init; }
+
+    /// <summary>The FHIR resource types this criterion reads: a gap in any of them keeps it from being decided against the patient.</summary>
+    public IReadOnlyList<string> Reads { get; init; } = [];
 }
 
 public sealed record MissingDocument

@@ -12,6 +12,9 @@ internal static class Dli
 {
     public static readonly DateTimeOffset Now = new(2025, 6, 16, 15, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The fixture patient (Ana Rivera) every fixture resource references.</summary>
+    public const string PatientId = "pat-dli-001";
+
     public static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
 
     public static readonly FactExtractor Extractor = new(Policy);
@@ -31,14 +34,14 @@ internal static class Dli
     /// <summary>Extracts and evaluates, checking on the way that every fixture was readable.</summary>
     public static CoverageDecision Decide(IReadOnlyList<JsonElement> record, int expectedResources, DraftOrder order)
     {
-        var clinical = ClinicalRecord.Parse(record);
+        var clinical = ClinicalRecord.Parse(record, PatientId);
         Assert.Equal(0, clinical.Unreadable);
         Assert.Equal(expectedResources, clinical.Count);
         Assert.True(Extractor.IsPolicyOrder(order), $"{order.Reference} should be a DLI (CPT 38242) order");
         var decision = Evaluator().Evaluate(Extractor.Extract(clinical), Extractor.ExtractOrder(order));
 
         // The service reads only what the policy uses (FactExtractor.Read): it must decide exactly the same.
-        var screened = Extractor.Read(record);
+        var screened = Extractor.Read(record, PatientId);
         Assert.Equal(expectedResources, screened.Count);
         Assert.Equal(0, screened.Unreadable);
         var fast = Evaluator().Evaluate(Extractor.Extract(screened), Extractor.ExtractOrder(order));

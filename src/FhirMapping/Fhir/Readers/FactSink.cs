@@ -1,0 +1,39 @@
+using Cds.FhirMapping.Facts;
+
+namespace Cds.FhirMapping.Fhir.Readers;
+
+/// <summary>Where the readers put what they find; <see cref="ToFacts"/> freezes it.</summary>
+internal sealed class FactSink
+{
+    public List<MalignancyFact> Malignancies { get; } = [];
+
+    public List<DiseaseStatusFact> Statuses { get; } = [];
+
+    public List<TransplantFact> Transplants { get; } = [];
+
+    public List<Evidence> AllogeneicSignals { get; } = [];
+
+    public List<RelapseRiskFact> RelapseRisk { get; } = [];
+
+    public List<ChimerismFact> Chimerism { get; } = [];
+
+    public List<Evidence> NonMalignant { get; } = [];
+
+    public List<DocumentFact> Notes { get; } = [];
+
+    public List<CoverageFact> Coverages { get; } = [];
+
+    public ClinicalFacts ToFacts(IReadOnlyList<DataGap> gaps) => new()
+    {
+        Malignancies = Malignancies,
+        DiseaseStatus = Statuses,
+        Transplants = Transplants,
+        AllogeneicSignals = AllogeneicSignals,
+        RelapseRisk = RelapseRisk,
+        Chimerism = Chimerism,
+        NonMalignantIndications = NonMalignant,
+        Notes = Notes,
+        ActiveCoverages = Coverages,
+        Gaps = gaps,
+    };
+}

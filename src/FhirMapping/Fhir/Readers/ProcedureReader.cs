@@ -1,0 +1,169 @@
+using System.Text.RegularExpressions;
+using Cds.FhirMapping.Facts;
+using Cds.FhirMapping.Text;
+using Hl7.Fhir.Model;
+using static Cds.FhirMapping.Fhir.Readers.RecordText;
+
+namespace Cds.FhirMapping.Fhir.Readers;
+
+/// <summary>
+/// Reads a Procedure: transplants (the precondition, III) with their donor type and indications, and graft processing
+/// and conditioning (I.B), from codes first and from the record's words through the one text reader.
+/// </summary>
+internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader conditions)
+{
+    private readonly Regex _notDepletedOrInVivo = new($"(?:{vocabulary.NotTCellDepletedText})|(?:{vocabulary.InVivoDepletionText})", vocabulary.NotTCellDepletedText.Options, vocabulary.NotTCellDepletedText.MatchTimeout);
+
+    public void Read(Procedure procedure, IReadOnlyDictionary<string, Condition> conditionsById, FactSink sink)
+    {
+        // Not done, not yet done (preparation, on hold) or recorded in error: not something the patient received.
+        if (procedure.Status is EventStatus.EnteredInError or EventStatus.NotDone or EventStatus.Preparation or EventStatus.OnHold)
+        {
+            return;
+        }
+
+        var when = FhirDates.Read(procedure.Performed);
+        var codings = Codings(procedure.Code).ToList();
+        var words = Texts(procedure.Code).Concat(Notes(procedure.Note)).ToList();
+        var primary = codings.FirstOrDefault();
+
+        var transplant = Transplant(procedure, codings, words, when, conditionsById);
+        if (transplant is not null)
+        {
+            sink.Transplants.Add(transplant);
+            primary = codings.FirstOrDefault(c => conditions.Donor(c) is not null) ?? primary;
+        }
+
+        foreach (var coding in codings)
+        {
+            if (vocabulary.AllogeneicSignal.Contains(coding.System, coding.Code))
+            {
+                sink.AllogeneicSignals.Add(Cite(procedure, coding, when, "implies a prior allogeneic graft"));
+            }
+
+            if (vocabulary.TCellDepleted.Contains(coding.System, coding.Code))
+            {
+                sink.RelapseRisk.Add(new RelapseRiskFact(Cite(procedure, coding, when, "T-cell depleted graft"), RelapseRiskSignal.TCellDepletedGraft));
+            }
+            else if (vocabulary.Unmanipulated.Contains(coding.System, coding.Code)
+                && (vocabulary.Unmanipulated.ValidFrom is not { } from || when is null || when.First >= from))
+            {
+                sink.RelapseRisk.Add(new RelapseRiskFact(Cite(procedure, coding, when, "graft coded without T-cell depletion"), RelapseRiskSignal.UnmanipulatedGraft));
+            }
+        }
+
+        // Conditioning intensity and graft manipulation are words on the transplant, conditioning or cell-processing
+        // record ("RIC (Flu/Mel 100)", "CD34+ selected, T-cell depleted graft"). Only what is stated as a fact counts.
+        foreach (var text in words)
+        {
+            ReadRelapseRiskWords(procedure, primary, when, text, sink);
+        }
+    }
+
+    private TransplantFact? Transplant(Procedure procedure, List<Coding> codings, List<string> words, EffectiveTime? when, IReadOnlyDictionary<string, Condition> conditionsById)
+    {
+        DonorType? donor = null;
+        Coding? matched = null;
+        foreach (var coding in codings)
+        {
+            if (conditions.Donor(coding) is { } d)
+            {
+                donor = d;
+                matched = coding;
+                break;
+            }
+        }
+
+        var source = SourceKind.Code;
+
+        // A procedure with a standard code that is not a transplant code (a marrow biopsy "after allo-HCT", a prior DLI)
+        // is not a transplant, whatever its words say; local codes are read from their words.
+        var locallyCoded = !codings.Any(c => c.System is { } system && vocabulary.KnownSystems.Contains(system));
+        if ((donor is DonorType.Unknown || (donor is null && locallyCoded)) && words.Any(t => Stated(t, vocabulary.HctText, historicalCounts: true)))
+        {
+            source = donor is null ? SourceKind.ClinicalText : SourceKind.Code;
+            donor = words.Any(t => Stated(t, vocabulary.AllogeneicText, historicalCounts: true)) ? DonorType.Allogeneic
+                : words.Any(t => Stated(t, vocabulary.AutologousText, historicalCounts: true)) ? DonorType.Autologous
+                : DonorType.Unknown;
+        }
+
+        if (donor is null)
+        {
+            return null;
+        }
+
+        var investigational = words
+            .SelectMany(t => vocabulary.Text.Find(t, vocabulary.InvestigationalText))
+            .Where(f => f.Certainty == Certainty.Confirmed)
+            .Select(f => Cite(procedure, matched, when, f, SourceKind.ClinicalText))
+            .ToList();
+        var indications = procedure.ReasonCode.SelectMany(Codings)
+            .Concat(procedure.ReasonReference
+                .Select(r => r.Reference?.Split('/') is [.., "Condition", var id] && conditionsById.TryGetValue(id, out var c) ? c : null)
+                .OfType<Condition>()
+                .SelectMany(c => Codings(c.Code)))
+            .Select(c => new CodeRef(c.System, c.Code, c.Display))
+            .ToList();
+        return new TransplantFact(
+            Cite(procedure, matched ?? codings.FirstOrDefault(), when, donor.Value.ToString().ToLowerInvariant(), source),
+            donor.Value,
+            when,
+            investigational,
+            indications);
+    }
+
+    private void ReadRelapseRiskWords(Procedure procedure, Coding? coding, EffectiveTime? when, string text, FactSink sink)
+    {
+        void Add(TextFinding finding, RelapseRiskSignal signal) =>
+            sink.RelapseRisk.Add(new RelapseRiskFact(Cite(procedure, coding, when, finding, SourceKind.ClinicalText), signal));
+
+        foreach (var finding in vocabulary.Text.Find(text, vocabulary.TCellDepletedText, except: _notDepletedOrInVivo))
+        {
+            // "without T-cell depletion", "non-T-cell-depleted graft": the graft is stated as not depleted.
+            if (finding.Certainty == Certainty.Confirmed)
+            {
+                Add(finding, RelapseRiskSignal.TCellDepletedGraft);
+            }
+            else if (finding.Certainty == Certainty.Negated)
+            {
+                Add(finding, RelapseRiskSignal.UnmanipulatedGraft);
+            }
+        }
+
+        foreach (var finding in vocabulary.Text.Find(text, vocabulary.NotTCellDepletedText).Where(f => f.Certainty == Certainty.Confirmed))
+        {
+            Add(finding, RelapseRiskSignal.UnmanipulatedGraft);
+        }
+
+        foreach (var finding in vocabulary.Text.Find(text, vocabulary.InVivoDepletionText).Where(f => f.Certainty == Certainty.Confirmed))
+        {
+            Add(finding, RelapseRiskSignal.InVivoTCellDepletion);
+        }
+
+        var reduced = vocabulary.Text.Find(text, vocabulary.ReducedIntensityText);
+        foreach (var finding in reduced)
+        {
+            // "conditioning was not reduced-intensity": stated as full intensity.
+            if (finding.Certainty == Certainty.Confirmed)
+            {
+                Add(finding, RelapseRiskSignal.ReducedIntensityConditioning);
+            }
+            else if (finding.Certainty == Certainty.Negated)
+            {
+                Add(finding, RelapseRiskSignal.MyeloablativeConditioning);
+            }
+        }
+
+        if (!reduced.Any(f => f.Certainty == Certainty.Confirmed))
+        {
+            foreach (var finding in vocabulary.Text.Find(text, vocabulary.MyeloablativeText).Where(f => f.Certainty == Certainty.Confirmed))
+            {
+                Add(finding, RelapseRiskSignal.MyeloablativeConditioning);
+            }
+        }
+    }
+
+    // A transplant in the past is still a transplant: "s/p allo-HCT 2024" is historical and counts.
+    private bool Stated(string text, Regex pattern, bool historicalCounts) =>
+        vocabulary.Text.Find(text, pattern).Any(f => f.Certainty == Certainty.Confirmed || (historicalCounts && f.Certainty == Certainty.Historical));
+}
