@@ -131,9 +131,9 @@ PATIENTS = [
     {
         "slug": "not-met-ib",
         "name": ("Chen", ["Mei-Ling"]), "gender": "female", "birthDate": "1982-08-30", "mrn": "MRN-448315",
-        "title": "Not met: I.B (myeloablative, unmanipulated graft)",
-        "story": "AML relapsed after a myeloablative busulfan/cyclophosphamide transplant with a graft that was not T-cell depleted.",
-        "expected": {"covered": "not-covered", "outcome": "NotMedicallyNecessary", "criterion": "II", "notMet": ["I.B"], "summary": "not medically necessary under policy 45.03 (criterion II)"},
+        "title": "Needs review: I.B stated only in words (myeloablative, unmanipulated graft)",
+        "story": "AML relapsed after a busulfan/cyclophosphamide transplant with a graft that was not T-cell depleted. The conditioning intensity is stated only in words, so it is for a reviewer: never a denial on words alone.",
+        "expected": {"covered": "conditional", "outcome": "CannotBeDetermined", "criterion": "I", "review": ["I.B"], "summary": "cannot be determined: 1 record to review"},
         "resources": CONDITIONS
         + [
             hct_note("10/10 HLA-matched unrelated donor, G-CSF mobilized peripheral blood stem cells (unmanipulated graft). Myeloablative conditioning (busulfan/cyclophosphamide) days -7 to -2."),

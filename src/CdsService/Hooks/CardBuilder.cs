@@ -50,8 +50,9 @@ internal static class CardBuilder
         // Once the order is not covered (II, III, IV), nothing more can change the answer: no list of demands.
         var decided = decision.Outcome is DecisionOutcome.NotMedicallyNecessary or DecisionOutcome.Investigational;
         var missing = decision.Outcome == DecisionOutcome.CannotBeDetermined ? decision.Missing : [];
+        var review = decision.Outcome == DecisionOutcome.CannotBeDetermined ? decision.Review : [];
         var documentation = decided ? [] : decision.Documentation;
-        if (missing.Count == 0 && documentation.Count == 0 && context.Failures.Count == 0)
+        if (missing.Count == 0 && review.Count == 0 && documentation.Count == 0 && context.Failures.Count == 0)
         {
             return null;
         }
@@ -71,9 +72,19 @@ internal static class CardBuilder
             }
         }
 
+        if (review.Count > 0)
+        {
+            // The chart holds these, but as they stand they cannot decide coverage either way.
+            detail.Append(missing.Count > 0 ? "\n" : string.Empty).Append("**For a reviewer to check**\n\n");
+            foreach (var item in review)
+            {
+                detail.Append(CultureInfo.InvariantCulture, $"- **{item.Criterion}** {Escape(item.What)}\n");
+            }
+        }
+
         if (documentation.Count > 0)
         {
-            detail.Append(missing.Count > 0 ? "\n" : string.Empty).Append("**Documentation for review**\n\n");
+            detail.Append(missing.Count + review.Count > 0 ? "\n" : string.Empty).Append("**Documentation for review**\n\n");
             foreach (var item in documentation)
             {
                 detail.Append(CultureInfo.InvariantCulture, $"- {Escape(item.What)}. {Escape(item.HowToSupply)}\n");
@@ -83,6 +94,7 @@ internal static class CardBuilder
         AppendFailures(detail, context.Failures);
         var summary = (missing.Count, documentation.Count) switch
         {
+            (0, var d) when review.Count > 0 => $"DLI coverage: {Plural(review.Count, "record")} to review{(d > 0 ? $", {Plural(d, "document")} for review" : string.Empty)} (policy {context.PolicyNumber})",
             (0, 0) => "DLI coverage: some patient data could not be retrieved from the EHR",
             (0, var d) => $"DLI coverage: {Plural(d, "document")} needed for review (policy {context.PolicyNumber})",
             (var m, 0) => $"DLI coverage: {Plural(m, "item")} missing to decide (policy {context.PolicyNumber})",
@@ -128,6 +140,8 @@ internal static class CardBuilder
             DecisionOutcome.MeetsCriteria => $"DLI meets {policy} criteria ({string.Join(", ", decision.Criteria.Where(c => c.Id.StartsWith("I.", StringComparison.Ordinal)).Select(c => c.Id))}); prior authorization applies",
             DecisionOutcome.NotMedicallyNecessary => $"DLI not covered: not medically necessary under {policy} (criterion II)",
             DecisionOutcome.Investigational => $"DLI not covered: investigational under {policy} (criterion {decision.DecidingCriterion})",
+            _ when decision.Review.Count > 0 && decision.Missing.Count == 0 => $"DLI coverage cannot be determined: {Plural(decision.Review.Count, "record")} to review ({policy})",
+            _ when decision.Review.Count > 0 => $"DLI coverage cannot be determined: {Plural(decision.Missing.Count, "item")} missing, {Plural(decision.Review.Count, "record")} to review ({policy})",
             _ => $"DLI coverage cannot be determined: {Plural(decision.Missing.Count, "item")} missing ({policy})",
         };
         return Truncate(summary);

@@ -59,7 +59,7 @@ public sealed class PolicyEvaluator
         var ruled = _policy.Rule.Of.Select(id => subCriteria[id]).ToList();
         var i = Combine(ruled);
         var iii = Incomplete(_otherIndication.Evaluate(facts, order), facts.Gaps, latestWins: true);
-        var iv = GeneticModification(order);
+        var iv = Incomplete(GeneticModification(order), facts.Gaps, latestWins: false);
         var iNotMet = hct.Status == CriterionStatus.NotMet || i == CriterionStatus.NotMet;
         var ii = _writer.Result(
             CriterionIds.NotMedicallyNecessary,
@@ -168,12 +168,13 @@ public sealed class PolicyEvaluator
     }
 
     private static ClinicalFacts Merge(ClinicalFacts record, ClinicalFacts indication) =>
-        indication.Malignancies.Count == 0 && indication.DiseaseStatus.Count == 0 && indication.NonMalignantIndications.Count == 0
+        indication.Malignancies.Count == 0 && indication.DiseaseStatus.Count == 0 && indication.NonMalignantIndications.Count == 0 && indication.Gaps.Count == 0
             ? record
             : record with
             {
                 Malignancies = [.. record.Malignancies, .. indication.Malignancies],
                 DiseaseStatus = [.. record.DiseaseStatus, .. indication.DiseaseStatus],
                 NonMalignantIndications = [.. record.NonMalignantIndications, .. indication.NonMalignantIndications],
+                Gaps = [.. record.Gaps, .. indication.Gaps],
             };
 }

@@ -51,28 +51,44 @@ public sealed class FactExtractor
 
         foreach (var resource in record.Resources)
         {
-            switch (resource)
+            try
             {
-                case Condition condition:
-                    _conditions.Read(condition, sink);
-                    break;
-                case Procedure procedure:
-                    _procedures.Read(procedure, conditions, sink);
-                    break;
-                case Observation observation:
-                    ReadObservation(observation, conditions, sink);
-                    break;
-                case DocumentReference document:
-                    _documents.Read(document, sink);
-                    break;
-                case Coverage { Id: { } coverageId } coverage when coverage.Status == FinancialResourceStatusCodes.Active:
-                    sink.Coverages.Add(new CoverageFact(coverageId, coverage.Payor.FirstOrDefault()?.Display, coverage.SubscriberId));
-                    break;
+                ReadResource(resource, conditions, sink);
+            }
+            catch (Exception e) when (WronglyTyped(e))
+            {
+                // The lenient reader keeps a wrongly typed value and throws when it is used: the resource is a gap.
+                sink.Gaps.Add(new DataGap(resource.TypeName, $"{resource.TypeName}/{resource.Id}: a value has the wrong FHIR type"));
             }
         }
 
         return sink.ToFacts(record.Gaps);
     }
+
+    private void ReadResource(Resource resource, Dictionary<string, Condition> conditions, FactSink sink)
+    {
+        switch (resource)
+        {
+            case Condition condition:
+                _conditions.Read(condition, sink);
+                break;
+            case Procedure procedure:
+                _procedures.Read(procedure, conditions, sink);
+                break;
+            case Observation observation:
+                ReadObservation(observation, conditions, sink);
+                break;
+            case DocumentReference document:
+                _documents.Read(document, sink);
+                break;
+            case Coverage { Id: { } coverageId } coverage when coverage.Status == FinancialResourceStatusCodes.Active:
+                sink.Coverages.Add(new CoverageFact(coverageId, coverage.Payor.FirstOrDefault()?.Display, coverage.SubscriberId));
+                break;
+        }
+    }
+
+    /// <summary>An element whose JSON type is wrong ("value": "eighty"), found when the lenient reader's value is used.</summary>
+    internal static bool WronglyTyped(Exception e) => e is Hl7.Fhir.Validation.CodedValidationException or FormatException or InvalidCastException or OverflowException;
 
     /// <summary>
     /// Reads the patient's resources and Bundles into a record, keeping only the patient's own and deserializing only
@@ -86,17 +102,35 @@ public sealed class FactExtractor
     public bool IsPolicyOrder(DraftOrder order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        return order.Resource is ServiceRequest request
-            && request.DoNotPerform != true
-            && request.Status is not (RequestStatus.Revoked or RequestStatus.EnteredInError or RequestStatus.Completed)
-            && Codings(request.Code).Any(c => _vocabulary.Policy.Service.Contains(c.System, c.Code));
+        if (order.Resource is not ServiceRequest request || !Codings(request.Code).Any(c => _vocabulary.Policy.Service.Contains(c.System, c.Code)))
+        {
+            return false;
+        }
+
+        try
+        {
+            return request.DoNotPerform != true
+                && request.Status is not (RequestStatus.Revoked or RequestStatus.EnteredInError or RequestStatus.Completed);
+        }
+        catch (Exception e) when (WronglyTyped(e))
+        {
+            // A DLI order whose status cannot be read is still decided (its gap makes the answer conditional).
+            return true;
+        }
     }
 
     /// <summary>Reads what the order itself says: genetic modification (IV) and its indication.</summary>
     public OrderFacts ExtractOrder(DraftOrder order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        return _orders.Read(order);
+        try
+        {
+            return _orders.Read(order);
+        }
+        catch (Exception e) when (WronglyTyped(e))
+        {
+            return new OrderFacts(order.ResourceType, order.Id, [], new ClinicalFacts { Gaps = [new DataGap(order.ResourceType, $"{order.Reference}: a value of the order has the wrong FHIR type")] }, false);
+        }
     }
 
     private void ReadObservation(Observation observation, Dictionary<string, Condition> conditions, FactSink sink)

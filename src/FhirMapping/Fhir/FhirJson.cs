@@ -30,7 +30,7 @@ internal static class FhirJson
         {
             return element.Deserialize<Resource>(Lenient);
         }
-        catch (Exception e) when (e is JsonException or DeserializationFailedException or FormatException or InvalidOperationException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or DeserializationFailedException or Hl7.Fhir.Validation.CodedValidationException or FormatException or InvalidOperationException or NotSupportedException or OverflowException)
         {
             return null;
         }

@@ -25,14 +25,14 @@ public sealed partial class SamplePatientTests(SandboxServiceFixture fixture) : 
     {
         // Arrange
         static string Describe(JsonObject expected) =>
-            $"{expected["outcome"]!.GetValue<string>()}:{string.Join("+", expected["notMet"]?.AsArray().Select(n => n!.GetValue<string>()) ?? [])}";
+            $"{expected["outcome"]!.GetValue<string>()}:{string.Join("+", expected["notMet"]?.AsArray().Select(n => n!.GetValue<string>()) ?? [])}{(expected["review"] is JsonArray r ? $"review {string.Join("+", r.Select(n => n!.GetValue<string>()))}" : string.Empty)}";
 
         // Act
         var outcomes = SamplePatients.All.Select(p => Describe(p["expected"]!.AsObject())).Order(StringComparer.Ordinal).ToList();
 
-        // Assert: met; not met for each of I.A, I.B, I.C; investigational; missing data.
+        // Assert: met; not met for I.A and I.C; for review on I.B (stated only in words); investigational; missing data.
         Assert.Equal(
-            ["CannotBeDetermined:", "Investigational:", "MeetsCriteria:", "NotMedicallyNecessary:I.A", "NotMedicallyNecessary:I.B", "NotMedicallyNecessary:I.C"],
+            ["CannotBeDetermined:", "CannotBeDetermined:review I.B", "Investigational:", "MeetsCriteria:", "NotMedicallyNecessary:I.A", "NotMedicallyNecessary:I.C"],
             outcomes);
         Assert.Equal(SamplePatients.All.Count, SamplePatients.All.Select(p => p["patientId"]!.GetValue<string>()).Distinct(StringComparer.Ordinal).Count());
     }
@@ -162,6 +162,13 @@ public sealed partial class SamplePatientTests(SandboxServiceFixture fixture) : 
         if (expected["outcome"]!.GetValue<string>() == "Investigational")
         {
             Assert.Contains($"criterion {expected["criterion"]!.GetValue<string>()})", status["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        if (expected["review"] is JsonArray review)
+        {
+            var toCheck = cards[1]!["detail"]!.GetValue<string>();
+            Assert.Contains("**For a reviewer to check**", toCheck, StringComparison.Ordinal);
+            Assert.All(review, m => Assert.Contains($"**{m!.GetValue<string>()}** Stated only in text", toCheck, StringComparison.Ordinal));
         }
 
         if (expected["missing"] is JsonArray missing)

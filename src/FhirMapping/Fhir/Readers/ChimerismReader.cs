@@ -53,6 +53,13 @@ internal sealed partial class ChimerismReader(Vocabulary vocabulary)
                 AddString(result, text, [text, .. codeTexts, .. specimenTexts], ownRecipient, SourceKind.ClinicalText);
             }
         }
+
+        // A coded chimerism result whose value could not be read (a wrongly typed value is dropped by the lenient
+        // reader) may be the newest one: it is a gap, not nothing.
+        if (coded && sink.Chimerism.Count == before)
+        {
+            sink.Gaps.Add(new DataGap("Observation", $"Observation/{observation.Id}: chimerism result without a readable value"));
+        }
     }
 
     private void AddValue(Result result, DataType? value, IReadOnlyList<string> lineageTexts, bool recipient, SourceKind source)

@@ -23,6 +23,9 @@ internal sealed class FactSink
 
     public List<CoverageFact> Coverages { get; } = [];
 
+    /// <summary>Records whose deciding value could not be read (a coded result with no readable value).</summary>
+    public List<DataGap> Gaps { get; } = [];
+
     public ClinicalFacts ToFacts(IReadOnlyList<DataGap> gaps) => new()
     {
         Malignancies = Malignancies,
@@ -34,6 +37,6 @@ internal sealed class FactSink
         NonMalignantIndications = NonMalignant,
         Notes = Notes,
         ActiveCoverages = Coverages,
-        Gaps = gaps,
+        Gaps = [.. gaps, .. Gaps],
     };
 }
