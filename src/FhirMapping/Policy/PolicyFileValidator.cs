@@ -20,6 +20,11 @@ internal static class PolicyFileValidator
         Thresholds(document.Thresholds, problems);
         Criteria(document, problems);
         Systems(document.Systems, problems);
+        if (document.Service.Codes.Count == 0)
+        {
+            problems.Add("service.codes is empty");
+        }
+
         Includes(document.Service.Codes, "service.codes", document.Systems, problems);
         ValueSets(document, problems);
         Patterns(document.TextPatterns, problems);
@@ -137,11 +142,6 @@ internal static class PolicyFileValidator
 
     private static void Includes(IReadOnlyList<IncludeDocument> includes, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> systems, List<string> problems)
     {
-        if (includes.Count == 0)
-        {
-            problems.Add($"{path} is empty");
-        }
-
         for (var i = 0; i < includes.Count; i++)
         {
             var include = includes[i];

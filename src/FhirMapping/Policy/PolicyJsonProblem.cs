@@ -28,7 +28,7 @@ internal static partial class PolicyJsonProblem
 
         if (Duplicate().Match(message) is { Success: true })
         {
-            return new PolicyFileException([$"{(path.Length == 0 ? "(top level)" : path)} has a duplicated key"], exception);
+            return new PolicyFileException([$"{(path.Length == 0 ? "(top level)" : path)} is given twice"], exception);
         }
 
         if (NullValue().IsMatch(message))
@@ -38,6 +38,12 @@ internal static partial class PolicyJsonProblem
 
         var where = path.Length == 0 ? "(top level)" : path;
         var line = exception.LineNumber is { } n ? $" (line {n + 1})" : string.Empty;
+        if (WrongType().IsMatch(message))
+        {
+            // The reader names a .NET type here; the reviewer needs the key and the line.
+            return new PolicyFileException([$"{where} has a value of the wrong type, or null where a value is required{line}"], exception);
+        }
+
         return new PolicyFileException([$"{where} cannot be read{line}: {FirstSentence(message)}"], exception);
     }
 
@@ -72,6 +78,9 @@ internal static partial class PolicyJsonProblem
 
     [GeneratedRegex(@"[Dd]uplicate", RegexOptions.CultureInvariant)]
     private static partial Regex Duplicate();
+
+    [GeneratedRegex(@"could not be converted", RegexOptions.CultureInvariant)]
+    private static partial Regex WrongType();
 
     [GeneratedRegex(@"null", RegexOptions.CultureInvariant)]
     private static partial Regex NullValue();
