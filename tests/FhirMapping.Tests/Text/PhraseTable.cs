@@ -254,6 +254,34 @@ internal static class PhraseTable
         Row(P.Autologous, "Family", "Father had an autologous transplant for lymphoma.");
         Row(P.Autologous, "Family", "Donor has a history of lymphoma treated with autologous transplant.");
 
+        // Questionnaires, order comments and plans as EHR forms send them.
+        Row(P.GeneticModification, "Negated", "Genetically modified product: No\nT-cell depleted: Yes");
+        Row(P.TCellDepleted, "Confirmed", "Genetically modified product: No\nT-cell depleted: Yes");
+        Row(P.TCellDepleted, "Confirmed", "T-cell depletion: yes (CD34 selection)", "T-cell depletion");
+        Row(P.GeneticModification, "Tentative", "CAR-T? N/A");
+        Row(P.InvestigationalTransplant, "Negated", "Was the patient enrolled in a clinical trial? No.");
+        Row(P.InvestigationalTransplant, "Confirmed", "Clinical trial: yes - NCT04567890");
+        Row(P.Hct, "Historical", "Prior HCT: yes (allo, 2021)");
+        Row(P.GeneticModification, "Confirmed", "Plan: HSV-TK gene-modified DLI on 6/1 per protocol.");
+        Row(P.GeneticModification, "Confirmed", "Consent signed for HSV-TK transduced donor lymphocytes.");
+        Row(P.GeneticModification, "Confirmed", "No GVHD. Gene-modified DLI per protocol.");
+        Row(P.GeneticModification, "Confirmed", "Donor-derived CD19 CAR-T cells, dose level 2");
+        Row(P.GeneticModification, "Negated", "No CAR-T, HSV-TK or other gene-modified cells.");
+        Row(P.GeneticModification, "Negated", "CAR-T referral cancelled after DLI response.");
+        Row(P.GeneticModification, "Hypothetical", "Awaiting CAR-T slot at the referral center.");
+        Row(P.GeneticModification, "Historical", "CAR-T in 2019 with CRS grade 2.");
+        Row(P.GeneticModification, "Historical", "In 2023 she received CAR-T (brexu-cel).");
+        Row(P.GeneticModification, "Historical", "CAR-T 2 years ago, relapsed at 9 months.");
+        Row(P.GeneticModification, "Negated", "Denies h/o CAR-T.");
+        Row(P.GeneticModification, "Family", "Patient's mother was treated with CAR-T for DLBCL.");
+        Row(P.NotTCellDepleted, "Confirmed", "DLI #2 scheduled; product: unmanipulated");
+        Row(P.ReducedIntensity, "Confirmed", "Conditioning: Flu/Mel (RIC). No TBI.");
+        Row(P.ReducedIntensity, "Historical", "54M with AML s/p MUD allo-HCT (RIC Flu/Mel) 2022, now mixed chimerism");
+        Row(P.Allogeneic, "Confirmed", "Her son (haploidentical donor) was the stem cell source.", "haploidentical");
+        Row(P.Allogeneic, "Confirmed", "Haplo donor: son");
+        Row(P.TCellDepleted, "Hypothetical", "If needed, a CD34-selected boost from the same donor.");
+        Row(P.ChimerismObservation, "Confirmed", "GVHD, if any, is mild; CD3 chimerism 45% donor");
+
         return rows;
     }
 }
