@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Text;
 
 namespace Cds.FhirMapping.Policy;
 
@@ -26,6 +27,8 @@ public sealed class PolicyDefinition
 
     private PolicyDefinition(PolicyDocument document)
     {
+        // A policy file with a typo should fail at start-up, not on the first patient.
+        PolicyFileValidator.Validate(document);
         Document = document;
         var systems = new CodeSystems(document.Systems);
         _valueSets = document.ValueSets.ToFrozenDictionary(kv => kv.Key, kv => new ValueSet(kv.Key, kv.Value, systems), StringComparer.Ordinal);
@@ -38,8 +41,7 @@ public sealed class PolicyDefinition
             .SelectMany(include => (include.Codes ?? []).Select(code => (systems.CanonicalUri(include.System), code)))
             .ToArray();
         EffectiveDate = DateOnly.Parse(document.Effective, CultureInfo.InvariantCulture);
-        Text = new Text.TextEvidence(Pattern("negation"));
-        Validate();
+        Text = TextEvidence.From(document.TextContext);
     }
 
     public PolicyDocument Document { get; }
@@ -62,12 +64,12 @@ public sealed class PolicyDefinition
 
     public RuleDocument Rule => Document.Rule;
 
-    /// <summary>The one context-aware text reader, with the policy file's trigger lexicon.</summary>
-    public Text.TextEvidence Text { get; }
-
     internal IReadOnlyList<(string Id, Regex Pattern)> Lineages { get; }
 
     internal IReadOnlyList<(string Id, Regex Pattern)> Specimens { get; }
+
+    /// <summary>The context-aware text reader, built from the file's <c>textContext</c> lexicon.</summary>
+    public TextEvidence Text { get; }
 
     /// <summary>Loads the embedded Medical Policy 45.03.</summary>
     public static PolicyDefinition LoadDefault()
@@ -84,11 +86,20 @@ public sealed class PolicyDefinition
         return Load(stream);
     }
 
+    /// <summary>Reads and checks a policy file; a problem throws <see cref="PolicyFileException"/> naming its key.</summary>
     public static PolicyDefinition Load(Stream json)
     {
-        var document = JsonSerializer.Deserialize(json, PolicyJsonContext.Default.PolicyDocument)
-            ?? throw new InvalidOperationException("The policy file is empty.");
-        return new PolicyDefinition(document);
+        PolicyDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, PolicyJsonContext.Default.PolicyDocument);
+        }
+        catch (JsonException e)
+        {
+            throw PolicyJsonProblem.From(e);
+        }
+
+        return new PolicyDefinition(document ?? throw new PolicyFileException("the file is empty (null)"));
     }
 
     public ValueSet ValueSet(string name) =>
@@ -102,48 +113,4 @@ public sealed class PolicyDefinition
 
     private static Regex CompilePattern(string pattern) =>
         new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);
-
-    // A policy file with a typo should fail at start-up, not on the first patient.
-    private void Validate()
-    {
-        foreach (var name in RequiredValueSets)
-        {
-            _ = ValueSet(name);
-        }
-
-        foreach (var name in RequiredPatterns)
-        {
-            _ = Pattern(name);
-        }
-
-        foreach (var id in Rule.Of.Append("HCT").Append("II").Append("III").Append("IV"))
-        {
-            _ = Criterion(id);
-        }
-
-        if (Rule.Combinator is not ("all" or "any"))
-        {
-            throw new InvalidOperationException($"Criterion {Rule.Id} has combinator '{Rule.Combinator}'; use 'all' or 'any'.");
-        }
-
-        if (Rule.Of.Except(Evaluation.CriterionIds.SubCriteria).FirstOrDefault() is { } unknown)
-        {
-            throw new InvalidOperationException($"Criterion {Rule.Id} names '{unknown}', which has no fact check.");
-        }
-    }
-
-    internal static readonly string[] RequiredValueSets =
-    [
-        "heme-malignancy", "heme-malignancy-review", "solid-malignancy", "heme-in-relapse", "heme-in-remission",
-        "heme-not-achieved-remission", "status-relapse", "status-refractory", "status-remission", "disease-status-observation",
-        "hct-allogeneic", "hct-autologous", "hct-unspecified", "allogeneic-signal", "t-cell-depleted-graft", "unmanipulated-graft",
-        "chimerism-observation", "chimerism-recipient-fraction", "clinical-notes", "genetic-modification", "non-malignant-indication",
-    ];
-
-    internal static readonly string[] RequiredPatterns =
-    [
-        "reduced-intensity", "myeloablative", "t-cell-depleted", "not-t-cell-depleted", "conditioning", "investigational-transplant",
-        "chimerism-observation", "chimerism-recipient", "chimerism-donor", "genetic-modification", "hct", "allogeneic", "autologous", "negation",
-    ];
-
 }

@@ -8,6 +8,10 @@ namespace Cds.FhirMapping.Policy;
 /// </summary>
 public sealed record PolicyDocument
 {
+    /// <summary>The JSON Schema the file declares (<c>policy.schema.json</c> beside it); informative only.</summary>
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
     public required string Id { get; init; }
     public required string Title { get; init; }
     public required string PolicyNumber { get; init; }
@@ -28,6 +32,9 @@ public sealed record PolicyDocument
     /// <summary>Specimen kinds of chimerism results (each its own series), recognised by a pattern on the specimen's words.</summary>
     public required IReadOnlyList<LineageDocument> Specimens { get; init; }
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Systems { get; init; }
+
+    /// <summary>The lexicon of the context-aware text reader (<see cref="Text.TextEvidence"/>).</summary>
+    public required TextContextDocument TextContext { get; init; }
 }
 
 public sealed record ServiceDocument
@@ -36,16 +43,17 @@ public sealed record ServiceDocument
     public required IReadOnlyList<IncludeDocument> Codes { get; init; }
 }
 
+/// <summary>Every threshold is required: a deleted one must stop the service, never fall back to a default or 0.</summary>
 public sealed record ThresholdsDocument
 {
     /// <summary>Donor percentage at or above which a lineage is full donor chimerism.</summary>
-    public decimal FullDonorChimerismPercent { get; init; } = 95m;
+    public required decimal FullDonorChimerismPercent { get; init; }
 
     /// <summary>How long before the transplant a conditioning or graft-processing record still belongs to it.</summary>
-    public int ConditioningWindowDaysBeforeHct { get; init; } = 60;
+    public required int ConditioningWindowDaysBeforeHct { get; init; }
 
     /// <summary>How long after the transplant a graft-processing record still belongs to it.</summary>
-    public int GraftWindowDaysAfterHct { get; init; } = 7;
+    public required int GraftWindowDaysAfterHct { get; init; }
 }
 
 /// <summary>Criterion I: which sub-criteria, combined how ("all" or "any").</summary>
@@ -105,6 +113,13 @@ public sealed record LineageDocument
     public required string Pattern { get; init; }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+// Strict: an unknown or duplicated key, a missing required key or a null where the type has none stops loading.
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true,
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(PolicyDocument))]
 internal sealed partial class PolicyJsonContext : JsonSerializerContext;

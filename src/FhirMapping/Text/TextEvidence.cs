@@ -1,34 +1,158 @@
 using System.Text.RegularExpressions;
 using Cds.FhirMapping.Facts;
+using Cds.FhirMapping.Policy;
 
 namespace Cds.FhirMapping.Text;
 
-/// <summary>Interim reader (negation before the phrase within a clause), replaced by the ConText reader.</summary>
-public sealed class TextEvidence(Regex negation)
+/// <summary>
+/// The one context-aware reader of clinical text (the ConText algorithm of Chapman and Harkema, of the NegEx family):
+/// it finds a target phrase and says how firmly the text states it. Every text signal in the product goes through it;
+/// its whole lexicon (triggers, pseudo-triggers, termination terms, sentence ends, answers, window, precedence) is the
+/// <c>textContext</c> section of the policy file. Immutable and thread-safe; built once per policy file.
+/// </summary>
+/// <remarks>
+/// <para>The algorithm, for each match of the target that does not overlap a match of <c>except</c>:</para>
+/// <list type="number">
+/// <item><b>Triggers.</b> The text is scanned once for trigger terms, each with a category (negated, historical,
+/// hypothetical, tentative, family) and a direction. Longer terms are tried first, so a pseudo-trigger ("no increase",
+/// "not only", "gram negative", "negative selection") consumes its words and nothing in it triggers. A trigger that
+/// overlaps a match of the target is part of that phrase, not context: "non-myeloablative" is a reduced-intensity
+/// phrase, not a negated one, and "not T-cell depleted" is the not-T-cell-depleted phrase.</item>
+/// <item><b>Scope.</b> A forward trigger ("no", "without", "history of", "candidate for", "non-") governs a target
+/// after it; a backward trigger ("ruled out", "non-reactive", "declined", "pending") a target before it. The scope
+/// runs at most <c>windowWords</c> words and ends at a sentence end (".", "!", "?", a line break, a bullet) or at a
+/// termination term ("but", "however", "now", "currently", "except", "which", ";" …): "History: CAR-T in 2023; now
+/// unmanipulated DLI" leaves "unmanipulated" confirmed, "No GVHD now and HSV-TK gene-modified cells" leaves "HSV-TK"
+/// confirmed.</item>
+/// <item><b>Questions and answers.</b> When the target is part of a question or label followed by a separator and an
+/// answer that ends the segment ("Genetically modified cells?: No", "T-cell depletion: none", "CAR-T: N",
+/// "Clinical trial enrollment - declined"), the answer's category applies as if it were a trigger. An answer that only
+/// affirms ("Gene-modified product? Yes") changes nothing, so it is not in the lexicon.</item>
+/// <item><b>Precedence.</b> When several categories apply, the first in <c>precedence</c> wins; the shipped order is
+/// negated &gt; family &gt; hypothetical &gt; tentative &gt; historical. A statement that something is absent settles
+/// it whatever else is said ("no family history of", "never had a prior"); a statement about someone else is not about
+/// this patient at any time; a plan or a condition ("if relapse, consider") has not happened, which outranks doubt about
+/// whether it happened; and doubt outranks time, because "possible prior CAR-T" must not be taken as a fact of the past.
+/// The trigger reported is the nearest one of the winning category.</item>
+/// </list>
+/// <para><b>Historical is only reported, never judged.</b> "s/p allo-HCT", "history of RIC conditioning" are
+/// historical, and for a transplant or its conditioning the past IS the fact the policy asks about; for a genetically
+/// modified product on this order, a past CAR-T is not. The caller decides what <see cref="Certainty.Historical"/>
+/// means for its criterion.</para>
+/// </remarks>
+public sealed class TextEvidence
 {
+    private readonly TextLexicon _lexicon;
+
+    private TextEvidence(TextLexicon lexicon) => _lexicon = lexicon;
+
+    /// <summary>Compiles the reader from the policy file's lexicon (already validated).</summary>
+    internal static TextEvidence From(TextContextDocument document) => new(TextLexicon.Compile(document));
+
+    /// <summary>
+    /// Every match of <paramref name="target"/> in <paramref name="text"/>, each with the certainty its context gives it
+    /// and the trigger that decided it (null when confirmed). Null or blank text gives none; a match that overlaps a
+    /// match of <paramref name="except"/> is skipped.
+    /// </summary>
     public IReadOnlyList<TextFinding> Find(string? text, Regex target, Regex? except = null)
     {
+        ArgumentNullException.ThrowIfNull(target);
         if (string.IsNullOrWhiteSpace(text))
         {
             return [];
         }
 
-        var excluded = except?.Matches(text);
-        var findings = new List<TextFinding>();
-        foreach (Match match in target.Matches(text))
+        var matches = target.Matches(text);
+        if (matches.Count == 0)
         {
-            if (excluded is not null && excluded.Any(x => match.Index < x.Index + x.Length && x.Index < match.Index + match.Length))
+            return [];
+        }
+
+        var excluded = except?.Matches(text);
+
+        // A trigger inside any target phrase is part of that phrase, not context ("Non-myeloablative (NMA)").
+        var cues = _lexicon.Cues(text);
+        cues.RemoveAll(cue => matches.Any(m => cue.Overlaps(m.Index, m.Index + m.Length)));
+        var boundaries = _lexicon.Boundaries(text);
+        var findings = new List<TextFinding>(matches.Count);
+        foreach (Match match in matches)
+        {
+            if (match.Length == 0 || Overlaps(excluded, match))
             {
                 continue;
             }
 
-            var negated = negation.Match(text[..match.Index]);
-            findings.Add(new TextFinding(match.Value, match.Index, negated.Success ? Certainty.Negated : Certainty.Confirmed, negated.Success ? negated.Value : null));
+            var (certainty, trigger) = Read(text, match.Index, match.Index + match.Length, cues, boundaries);
+            findings.Add(new TextFinding(match.Value, match.Index, certainty, trigger));
         }
 
         return findings;
     }
 
+    /// <summary>The first confirmed finding of <paramref name="target"/>, or null.</summary>
     public TextFinding? FindConfirmed(string? text, Regex target, Regex? except = null) =>
         Find(text, target, except).FirstOrDefault(f => f.Certainty == Certainty.Confirmed);
+
+    private (Certainty Certainty, string? Trigger) Read(string text, int start, int end, List<ContextCue> cues, List<(int Start, int End)> boundaries)
+    {
+        // The nearest applicable trigger of each category (distance in characters from the target).
+        var nearest = new Dictionary<Certainty, (int Distance, string Text)>();
+        foreach (var cue in cues)
+        {
+            var forward = cue.Direction is not TriggerDirection.Backward && cue.End <= start && InScope(text, cue.End, start, boundaries);
+            var backward = cue.Direction is not TriggerDirection.Forward && cue.Start >= end && InScope(text, end, cue.Start, boundaries);
+            if (forward || backward)
+            {
+                Keep(nearest, cue.Category, forward ? start - cue.End : cue.Start - end, cue.Text);
+            }
+        }
+
+        if (_lexicon.Answer(text, end) is { } answer && TextLexicon.Words(answer.Label) <= _lexicon.WindowWords
+            && !boundaries.Exists(b => b.Start < end + answer.Label.Length && end < b.End))
+        {
+            Keep(nearest, answer.Category, answer.Label.Length, answer.Answer);
+        }
+
+        foreach (var category in _lexicon.Precedence)
+        {
+            if (nearest.TryGetValue(category, out var found))
+            {
+                return (category, found.Text);
+            }
+        }
+
+        return (Certainty.Confirmed, null);
+    }
+
+    // A scope reaches from a trigger to the target when no sentence end or termination lies between and the words
+    // between are within the window.
+    private bool InScope(string text, int from, int to, List<(int Start, int End)> boundaries) =>
+        TextLexicon.Words(text.AsSpan(from, to - from)) <= _lexicon.WindowWords
+        && !boundaries.Exists(b => b.Start < to && from < b.End);
+
+    private static void Keep(Dictionary<Certainty, (int Distance, string Text)> nearest, Certainty category, int distance, string trigger)
+    {
+        if (!nearest.TryGetValue(category, out var current) || distance < current.Distance)
+        {
+            nearest[category] = (distance, trigger);
+        }
+    }
+
+    private static bool Overlaps(MatchCollection? excluded, Match match)
+    {
+        if (excluded is null)
+        {
+            return false;
+        }
+
+        foreach (Match x in excluded)
+        {
+            if (match.Index < x.Index + x.Length && x.Index < match.Index + match.Length)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

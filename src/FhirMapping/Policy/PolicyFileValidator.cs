@@ -1,0 +1,332 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Cds.FhirMapping.Text;
+
+namespace Cds.FhirMapping.Policy;
+
+/// <summary>
+/// Every check of a policy file beyond its shape (the JSON reader already refuses unknown keys, missing required keys and
+/// nulls): names, empty value sets, regular expressions, code-system aliases, criterion ids, thresholds in range and the
+/// text-context lexicon. It reports every problem at once, each naming its key path as written in the file.
+/// </summary>
+internal static class PolicyFileValidator
+{
+    private static readonly string[] FixedCriteria = ["HCT", "II", "III", "IV"];
+
+    public static void Validate(PolicyDocument document)
+    {
+        var problems = new List<string>();
+        Date(document.Effective, "effective", problems);
+        Thresholds(document.Thresholds, problems);
+        Criteria(document, problems);
+        Systems(document.Systems, problems);
+        if (document.Service.Codes.Count == 0)
+        {
+            problems.Add("service.codes is empty");
+        }
+
+        Includes(document.Service.Codes, "service.codes", document.Systems, problems);
+        ValueSets(document, problems);
+        Patterns(document.TextPatterns, problems);
+        Kinds(document.Lineages, "lineages", problems);
+        Kinds(document.Specimens, "specimens", problems);
+        TextContext(document.TextContext, problems);
+        if (problems.Count > 0)
+        {
+            throw new PolicyFileException(problems);
+        }
+    }
+
+    private static void Thresholds(ThresholdsDocument thresholds, List<string> problems)
+    {
+        if (thresholds.FullDonorChimerismPercent is <= 0 or > 100)
+        {
+            problems.Add("thresholds.fullDonorChimerismPercent must be above 0 and at most 100");
+        }
+
+        if (thresholds.ConditioningWindowDaysBeforeHct is < 0 or > 3650)
+        {
+            problems.Add("thresholds.conditioningWindowDaysBeforeHct must be between 0 and 3650 days");
+        }
+
+        if (thresholds.GraftWindowDaysAfterHct is < 0 or > 3650)
+        {
+            problems.Add("thresholds.graftWindowDaysAfterHct must be between 0 and 3650 days");
+        }
+    }
+
+    private static void Criteria(PolicyDocument document, List<string> problems)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < document.Criteria.Count; i++)
+        {
+            if (!ids.Add(document.Criteria[i].Id))
+            {
+                problems.Add($"criteria[{i}].id '{document.Criteria[i].Id}' is defined twice");
+            }
+
+            // The resource types a criterion reads decide which data gaps keep it undecided: a typo would hide a gap.
+            foreach (var type in document.Criteria[i].Reads.Where(t => !Hl7.Fhir.Model.ModelInfo.IsKnownResource(t)))
+            {
+                problems.Add($"criteria[{i}].reads names '{type}', which is not a FHIR R4 resource type");
+            }
+        }
+
+        foreach (var id in FixedCriteria.Where(id => !ids.Contains(id)))
+        {
+            problems.Add($"criteria lacks criterion '{id}'");
+        }
+
+        var rule = document.Rule;
+        if (rule.Combinator is not ("all" or "any"))
+        {
+            problems.Add($"rule.combinator '{rule.Combinator}' must be 'all' or 'any'");
+        }
+
+        if (rule.Of.Count == 0)
+        {
+            problems.Add("rule.of is empty");
+        }
+
+        for (var i = 0; i < rule.Of.Count; i++)
+        {
+            if (!ids.Contains(rule.Of[i]))
+            {
+                problems.Add($"rule.of[{i}] names criterion '{rule.Of[i]}', which criteria lacks");
+            }
+            else if (!Evaluation.CriterionIds.SubCriteria.Contains(rule.Of[i], StringComparer.Ordinal))
+            {
+                problems.Add($"rule.of[{i}] names criterion '{rule.Of[i]}', which has no fact check");
+            }
+        }
+
+        for (var i = 0; i < document.Documentation.Count; i++)
+        {
+            if (document.Documentation[i].ValueSet is { } name && !document.ValueSets.ContainsKey(name))
+            {
+                problems.Add($"documentation[{i}].valueSet names '{name}', which valueSets lacks");
+            }
+        }
+    }
+
+    private static void Systems(IReadOnlyDictionary<string, IReadOnlyList<string>> systems, List<string> problems)
+    {
+        foreach (var (alias, uris) in systems)
+        {
+            if (uris.Count == 0)
+            {
+                problems.Add($"systems.{alias} is empty");
+            }
+
+            for (var i = 0; i < uris.Count; i++)
+            {
+                if (!Uri.TryCreate(uris[i], UriKind.Absolute, out _))
+                {
+                    problems.Add($"systems.{alias}[{i}] '{uris[i]}' is not an absolute URI");
+                }
+            }
+        }
+    }
+
+    private static void ValueSets(PolicyDocument document, List<string> problems)
+    {
+        Names(document.ValueSets.Keys, PolicyNames.ValueSets.All, "valueSets", "a value set", problems);
+        foreach (var (name, set) in document.ValueSets)
+        {
+            var path = $"valueSets.{name}";
+            if (set.Include.Count == 0 || set.Include.All(Empty))
+            {
+                problems.Add($"{path} is empty (no codes, prefixes or patterns)");
+            }
+
+            Includes(set.Include, $"{path}.include", document.Systems, problems);
+            if (set.ValidFrom is { } from)
+            {
+                Date(from, $"{path}.validFrom", problems);
+            }
+        }
+    }
+
+    private static void Includes(IReadOnlyList<IncludeDocument> includes, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> systems, List<string> problems)
+    {
+        for (var i = 0; i < includes.Count; i++)
+        {
+            var include = includes[i];
+            var at = $"{path}[{i}]";
+            if (!systems.ContainsKey(include.System))
+            {
+                problems.Add($"{at}.system '{include.System}' is not a code system alias under systems ({string.Join(", ", systems.Keys)})");
+            }
+
+            if (Empty(include))
+            {
+                problems.Add($"{at} has no codes, prefixes or patterns");
+            }
+
+            Blank(include.Codes, $"{at}.codes", problems);
+            Blank(include.Prefixes, $"{at}.prefixes", problems);
+            var patterns = include.Patterns ?? [];
+            for (var j = 0; j < patterns.Count; j++)
+            {
+                CheckRegex(patterns[j], $"{at}.patterns[{j}]", RegexOptions.CultureInvariant, problems);
+            }
+        }
+    }
+
+    private static void Patterns(IReadOnlyDictionary<string, string> patterns, List<string> problems)
+    {
+        Names(patterns.Keys, PolicyNames.Patterns.All, "textPatterns", "a text pattern", problems);
+        foreach (var (name, pattern) in patterns)
+        {
+            CheckRegex(pattern, $"textPatterns.{name}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, problems);
+        }
+    }
+
+    // Lineages and specimens: named kinds, each recognised by a pattern.
+    private static void Kinds(IReadOnlyList<LineageDocument> kinds, string path, List<string> problems)
+    {
+        if (kinds.Count == 0)
+        {
+            problems.Add($"{path} is empty");
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < kinds.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(kinds[i].Id) || !ids.Add(kinds[i].Id))
+            {
+                problems.Add($"{path}[{i}].id '{kinds[i].Id}' is blank or defined twice");
+            }
+
+            CheckRegex(kinds[i].Pattern, $"{path}[{i}].pattern", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, problems);
+        }
+    }
+
+    private static void TextContext(TextContextDocument context, List<string> problems)
+    {
+        const string Path = "textContext";
+        if (context.WindowWords is < 1 or > 30)
+        {
+            problems.Add($"{Path}.windowWords must be between 1 and 30");
+        }
+
+        var precedence = context.Precedence;
+        if (precedence.Count != TextLexicon.Categories.Count
+            || !precedence.Order(StringComparer.Ordinal).SequenceEqual(TextLexicon.Categories.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal))
+        {
+            problems.Add($"{Path}.precedence must list each of {string.Join(", ", TextLexicon.Categories.Keys)} once");
+        }
+
+        Terms(context.SentenceEnds, $"{Path}.sentenceEnds", bounded: false, problems);
+        Terms(context.Terminations, $"{Path}.terminations", bounded: true, problems);
+        Terms(context.PseudoTriggers, $"{Path}.pseudoTriggers", bounded: true, problems, allowEmptyList: true);
+        Terms(context.AnswerSeparators, $"{Path}.answerSeparators", bounded: false, problems);
+        Terms(context.Triggers.Select(t => t.Term).ToArray(), $"{Path}.triggers", bounded: true, problems, suffix: ".term");
+        for (var i = 0; i < context.Triggers.Count; i++)
+        {
+            Category(context.Triggers[i].Category, $"{Path}.triggers[{i}].category", problems);
+            if (!TextLexicon.Directions.ContainsKey(context.Triggers[i].Direction))
+            {
+                problems.Add($"{Path}.triggers[{i}].direction '{context.Triggers[i].Direction}' is not one of {string.Join(", ", TextLexicon.Directions.Keys)}");
+            }
+        }
+
+        foreach (var category in TextLexicon.Categories.Keys.Where(c => !context.Triggers.Any(t => t.Category == c)))
+        {
+            problems.Add($"{Path}.triggers has no '{category}' trigger");
+        }
+
+        Terms(context.Answers.Select(a => a.Term).ToArray(), $"{Path}.answers", bounded: true, problems, suffix: ".term");
+        for (var i = 0; i < context.Answers.Count; i++)
+        {
+            Category(context.Answers[i].Category, $"{Path}.answers[{i}].category", problems);
+        }
+    }
+
+    private static void Terms(IReadOnlyList<string> terms, string path, bool bounded, List<string> problems, bool allowEmptyList = false, string suffix = "")
+    {
+        if (terms.Count == 0 && !allowEmptyList)
+        {
+            problems.Add($"{path} is empty");
+        }
+
+        for (var i = 0; i < terms.Count; i++)
+        {
+            var at = $"{path}[{i}]{suffix}";
+            if (string.IsNullOrWhiteSpace(terms[i]))
+            {
+                problems.Add($"{at} is blank");
+                continue;
+            }
+
+            if (terms[i].Contains("(?<", StringComparison.Ordinal) && !terms[i].Contains("(?<!", StringComparison.Ordinal) && !terms[i].Contains("(?<=", StringComparison.Ordinal))
+            {
+                problems.Add($"{at} must not name a group");
+                continue;
+            }
+
+            CheckRegex(bounded ? TextLexicon.Bounded(terms[i]) : terms[i], at, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, problems);
+        }
+    }
+
+    private static void Category(string category, string path, List<string> problems)
+    {
+        if (!TextLexicon.Categories.ContainsKey(category))
+        {
+            problems.Add($"{path} '{category}' is not one of {string.Join(", ", TextLexicon.Categories.Keys)}");
+        }
+    }
+
+    // Each name the code uses is defined, and nothing else is: a misspelt name is a missing one plus an unknown one.
+    private static void Names(IEnumerable<string> defined, IReadOnlyList<string> expected, string path, string what, List<string> problems)
+    {
+        var present = defined.ToHashSet(StringComparer.Ordinal);
+        foreach (var name in expected.Where(n => !present.Contains(n)))
+        {
+            problems.Add($"{path}.{name} is required");
+        }
+
+        foreach (var name in present.Where(n => !expected.Contains(n, StringComparer.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            problems.Add($"{path}.{name} is not {what} the service knows (see PolicyNames)");
+        }
+    }
+
+    private static void CheckRegex(string pattern, string path, RegexOptions options, List<string> problems)
+    {
+        try
+        {
+            var regex = new Regex(pattern, options, PolicyDefinition.MatchTimeout);
+            if (regex.IsMatch(string.Empty))
+            {
+                problems.Add($"{path} matches empty text, so it would match everything");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"{path} is not a valid regular expression: {e.Message}");
+        }
+    }
+
+    private static void Date(string value, string path, List<string> problems)
+    {
+        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            problems.Add($"{path} '{value}' is not a date (yyyy-MM-dd)");
+        }
+    }
+
+    private static void Blank(IReadOnlyList<string>? values, string path, List<string> problems)
+    {
+        for (var i = 0; values is not null && i < values.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(values[i]))
+            {
+                problems.Add($"{path}[{i}] is blank");
+            }
+        }
+    }
+
+    private static bool Empty(IncludeDocument include) =>
+        (include.Codes?.Count ?? 0) == 0 && (include.Prefixes?.Count ?? 0) == 0 && (include.Patterns?.Count ?? 0) == 0;
+}

@@ -1,0 +1,9 @@
+using Cds.FhirMapping.Facts;
+
+namespace Cds.FhirMapping.Text;
+
+/// <summary>A trigger found in a text: where it is, what it means and which way its scope runs.</summary>
+internal readonly record struct ContextCue(int Start, int End, Certainty Category, TriggerDirection Direction, string Text)
+{
+    public bool Overlaps(int start, int end) => Start < end && start < End;
+}

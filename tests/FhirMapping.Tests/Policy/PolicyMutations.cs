@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+
+namespace Cds.FhirMapping.Tests.Policy;
+
+/// <summary>
+/// One change each to the shipped policy file, the key path the load error must name, and whether the JSON Schema can
+/// see it too (cross-references such as a system alias or a criterion id, and regex syntax, are the loader's alone).
+/// </summary>
+internal static class PolicyMutations
+{
+    public sealed record Mutation(Func<string, string> Apply, string[] Named, bool SchemaRejects);
+
+    public static IReadOnlyDictionary<string, Mutation> All { get; } = new Dictionary<string, Mutation>(StringComparer.Ordinal)
+    {
+        ["delete a threshold"] = Tree(p => Object(p, "thresholds").Remove("fullDonorChimerismPercent"), ["thresholds.fullDonorChimerismPercent is required"]),
+        ["delete another threshold"] = Tree(p => Object(p, "thresholds").Remove("graftWindowDaysAfterHct"), ["thresholds.graftWindowDaysAfterHct is required"]),
+        ["null threshold"] = Tree(p => Object(p, "thresholds")["fullDonorChimerismPercent"] = null, ["thresholds.fullDonorChimerismPercent has a value of the wrong type, or null"]),
+        ["threshold out of range"] = Tree(p => Object(p, "thresholds")["fullDonorChimerismPercent"] = 0, ["thresholds.fullDonorChimerismPercent must be above 0"]),
+        ["threshold as text"] = Tree(p => Object(p, "thresholds")["conditioningWindowDaysBeforeHct"] = "60 days", ["thresholds.conditioningWindowDaysBeforeHct has a value of the wrong type"]),
+        ["unknown key at top level"] = Tree(p => p["fullDonorChimerism"] = 95, ["fullDonorChimerism is not a key"]),
+        ["unknown key in thresholds"] = Tree(p => Object(p, "thresholds")["mixedChimerismPercent"] = 80, ["thresholds.mixedChimerismPercent is not a key"]),
+        ["unknown key in a value-set include"] = Tree(p => Include(p, "heme-in-relapse", 0)["code"] = "C92.02", ["valueSets.heme-in-relapse.include[0].code is not a key"]),
+        ["unknown key in a trigger"] = Tree(p => Trigger(p, 0)["weight"] = 2, ["textContext.triggers[0].weight is not a key"]),
+        ["duplicate key"] = Text(t => t.Replace("\"fullDonorChimerismPercent\": 95,", "\"fullDonorChimerismPercent\": 95, \"fullDonorChimerismPercent\": 0,", StringComparison.Ordinal), ["thresholds.fullDonorChimerismPercent is given twice"], schemaRejects: false),
+        ["empty value set"] = Tree(p => Object(p, "valueSets", "heme-in-relapse")["include"] = new JsonArray(), ["valueSets.heme-in-relapse is empty"]),
+        ["value set with an include of nothing"] = Tree(p => Include(p, "heme-in-relapse", 0).Remove("patterns"), ["valueSets.heme-in-relapse is empty", "valueSets.heme-in-relapse.include[0] has no codes, prefixes or patterns"]),
+        ["missing value set"] = Tree(p => Object(p, "valueSets").Remove("heme-in-remission"), ["valueSets.heme-in-remission is required"]),
+        ["misspelt value set"] = Tree(p => Rename(Object(p, "valueSets"), "clinical-notes", "clinical-note"), ["valueSets.clinical-notes is required", "valueSets.clinical-note is not a value set", "documentation[0].valueSet names 'clinical-notes'"]),
+        ["null value sets"] = Tree(p => p["valueSets"] = null, ["valueSets must not be null"]),
+        ["broken text pattern"] = Tree(p => Object(p, "textPatterns")["hct"] = "\\b(HCT|HSCT", ["textPatterns.hct is not a valid regular expression"], schemaRejects: false),
+        ["empty text pattern"] = Tree(p => Object(p, "textPatterns")["genetic-modification"] = "", ["textPatterns.genetic-modification matches empty text"]),
+        ["text pattern matching everything"] = Tree(p => Object(p, "textPatterns")["genetic-modification"] = "(CAR)?", ["textPatterns.genetic-modification matches empty text"], schemaRejects: false),
+        ["misspelt text pattern"] = Tree(p => Rename(Object(p, "textPatterns"), "hct", "htc"), ["textPatterns.hct is required", "textPatterns.htc is not a text pattern"]),
+        ["broken value-set regex"] = Tree(p => Include(p, "heme-in-relapse", 0)["patterns"]![0] = "^C9[0-5", ["valueSets.heme-in-relapse.include[0].patterns[0] is not a valid regular expression"], schemaRejects: false),
+        ["broken specimen regex"] = Tree(p => p["specimens"]![0]!["pattern"] = "(marrow", ["specimens[0].pattern is not a valid regular expression"], schemaRejects: false),
+        ["specimens missing"] = Tree(p => p.Remove("specimens"), ["specimens is required"]),
+        ["criterion reads a misspelt resource type"] = Tree(p => p["criteria"]![3]!["reads"] = new JsonArray("Observaton"), ["criteria[3].reads names 'Observaton', which is not a FHIR R4 resource type"], schemaRejects: false),
+        ["broken lineage regex"] = Tree(p => p["lineages"]![0]!["pattern"] = "(CD3", ["lineages[0].pattern is not a valid regular expression"], schemaRejects: false),
+        ["misspelt system alias"] = Tree(p => Include(p, "hct-allogeneic", 0)["system"] = "CPT", ["valueSets.hct-allogeneic.include[0].system 'CPT' is not a code system alias"], schemaRejects: false),
+        ["misspelt service system alias"] = Tree(p => p["service"]!["codes"]![0]!["system"] = "cpt4", ["service.codes[0].system 'cpt4' is not a code system alias"], schemaRejects: false),
+        ["rule names a criterion the file lacks"] = Tree(p => p["rule"]!["of"]!.AsArray().Add("I.D"), ["rule.of[3] names criterion 'I.D', which criteria lacks"], schemaRejects: false),
+        ["bad combinator"] = Tree(p => p["rule"]!["combinator"] = "most", ["rule.combinator 'most' must be 'all' or 'any'"]),
+        ["criterion IV deleted"] = Tree(p => RemoveWhere(p["criteria"]!.AsArray(), c => (string?)c!["id"] == "IV"), ["criteria lacks criterion 'IV'"], schemaRejects: false),
+        ["bad effective date"] = Tree(p => p["effective"] = "2024-13-01", ["effective '2024-13-01' is not a date"], schemaRejects: false),
+        ["lexicon missing"] = Tree(p => p.Remove("textContext"), ["textContext is required"]),
+        ["lexicon: unknown category"] = Tree(p => Trigger(p, 0)["category"] = "negative", ["textContext.triggers[0].category 'negative' is not one of"]),
+        ["lexicon: unknown direction"] = Tree(p => Trigger(p, 1)["direction"] = "sideways", ["textContext.triggers[1].direction 'sideways' is not one of"]),
+        ["lexicon: broken term"] = Tree(p => Trigger(p, 2)["term"] = "non-(", ["textContext.triggers[2].term is not a valid regular expression"], schemaRejects: false),
+        ["lexicon: blank term"] = Tree(p => Trigger(p, 2)["term"] = "", ["textContext.triggers[2].term is blank"]),
+        ["lexicon: term with a named group"] = Tree(p => Trigger(p, 2)["term"] = "(?<c0>no)", ["textContext.triggers[2].term must not name a group"], schemaRejects: false),
+        ["lexicon: precedence lacks a category"] = Tree(p => Object(p, "textContext")["precedence"]!.AsArray().RemoveAt(4), ["textContext.precedence must list each of"]),
+        ["lexicon: no terminations"] = Tree(p => Object(p, "textContext").Remove("terminations"), ["textContext.terminations is required"]),
+        ["lexicon: empty terminations"] = Tree(p => Object(p, "textContext")["terminations"] = new JsonArray(), ["textContext.terminations is empty"]),
+        ["lexicon: window of zero words"] = Tree(p => Object(p, "textContext")["windowWords"] = 0, ["textContext.windowWords must be between 1 and 30"]),
+        ["lexicon: answer category"] = Tree(p => p["textContext"]!["answers"]![0]!["category"] = "no", ["textContext.answers[0].category 'no' is not one of"]),
+        ["lexicon: no family trigger"] = Tree(p => RemoveWhere(Object(p, "textContext")["triggers"]!.AsArray(), t => (string?)t!["category"] == "family"), ["textContext.triggers has no 'family' trigger"], schemaRejects: false),
+    };
+
+    private static Mutation Tree(Action<JsonObject> change, string[] named, bool schemaRejects = true) =>
+        new(text =>
+        {
+            var tree = ShippedPolicyFile.Tree();
+            change(tree);
+            return tree.ToJsonString();
+        }, named, schemaRejects);
+
+    private static Mutation Text(Func<string, string> change, string[] named, bool schemaRejects) => new(change, named, schemaRejects);
+
+    private static JsonObject Object(JsonObject root, params string[] path) =>
+        path.Aggregate((JsonNode)root, (node, key) => node[key]!).AsObject();
+
+    private static JsonObject Include(JsonObject root, string valueSet, int index) =>
+        Object(root, "valueSets", valueSet)["include"]![index]!.AsObject();
+
+    private static JsonObject Trigger(JsonObject root, int index) => Object(root, "textContext")["triggers"]![index]!.AsObject();
+
+    private static void Rename(JsonObject parent, string from, string to)
+    {
+        var value = parent[from];
+        parent.Remove(from);
+        parent[to] = value;
+    }
+
+    private static void RemoveWhere(JsonArray array, Func<JsonNode?, bool> predicate)
+    {
+        foreach (var item in array.Where(predicate).ToList())
+        {
+            array.Remove(item);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Cds.FhirMapping.Policy;
+
+namespace Cds.FhirMapping.Tests.Policy;
+
+/// <summary>The shipped policy file and its schema, as text and as a JSON tree to mutate.</summary>
+internal static class ShippedPolicyFile
+{
+    public const string SchemaResource = "Policies.policy.schema.json";
+
+    public static string Text { get; } = Read(PolicyDefinition.DefaultPolicyResource);
+
+    public static string SchemaText { get; } = Read(SchemaResource);
+
+    /// <summary>A fresh, mutable copy of the shipped file.</summary>
+    public static JsonObject Tree() => JsonNode.Parse(Text)!.AsObject();
+
+    public static PolicyDefinition Load(string json)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
+        return PolicyDefinition.Load(stream);
+    }
+
+    private static string Read(string resource)
+    {
+        using var stream = typeof(PolicyDefinition).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"Embedded resource '{resource}' is missing.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}
