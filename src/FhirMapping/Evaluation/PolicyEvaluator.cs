@@ -35,7 +35,7 @@ public sealed class PolicyEvaluator
         _diseaseStatus = new DiseaseStatusCriterion(_writer);
         _relapseRisk = new RelapseRiskCriterion(_writer, policy.Thresholds);
         _chimerism = new ChimerismCriterion(_writer, policy.Thresholds);
-        _otherIndication = new OtherIndicationCriterion(_writer, policy.ValueSet("non-malignant-indication"));
+        _otherIndication = new OtherIndicationCriterion(_writer, policy.ValueSet(PolicyNames.ValueSets.NonMalignantIndication));
     }
 
     public PolicyDefinition Policy => _policy;

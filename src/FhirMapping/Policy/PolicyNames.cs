@@ -61,15 +61,12 @@ public static class PolicyNames
         public const string Allogeneic = "allogeneic";
         public const string Autologous = "autologous";
 
-        /// <summary>The old look-behind negation; superseded by <see cref="Text.TextEvidence"/> and kept for its callers.</summary>
-        public const string Negation = "negation";
-
         /// <summary>All of them: the policy file defines exactly these.</summary>
         public static IReadOnlyList<string> All { get; } =
         [
             ReducedIntensity, Myeloablative, TCellDepleted, NotTCellDepleted, InVivoTCellDepletion, Conditioning,
             InvestigationalTransplant, ChimerismObservation, ChimerismRecipient, ChimerismDonor, GeneticModification, Hct,
-            Allogeneic, Autologous, Negation,
+            Allogeneic, Autologous,
         ];
     }
 }

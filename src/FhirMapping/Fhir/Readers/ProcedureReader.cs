@@ -34,6 +34,7 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
             primary = codings.FirstOrDefault(c => conditions.Donor(c) is not null) ?? primary;
         }
 
+        var isGraftProcessing = false;
         foreach (var coding in codings)
         {
             if (vocabulary.AllogeneicSignal.Contains(coding.System, coding.Code))
@@ -44,19 +45,27 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
             if (vocabulary.TCellDepleted.Contains(coding.System, coding.Code))
             {
                 sink.RelapseRisk.Add(new RelapseRiskFact(Cite(procedure, coding, when, "T-cell depleted graft"), RelapseRiskSignal.TCellDepletedGraft));
+                isGraftProcessing = true;
             }
             else if (vocabulary.Unmanipulated.Contains(coding.System, coding.Code)
                 && (vocabulary.Unmanipulated.ValidFrom is not { } from || when is null || when.First >= from))
             {
                 sink.RelapseRisk.Add(new RelapseRiskFact(Cite(procedure, coding, when, "graft coded without T-cell depletion"), RelapseRiskSignal.UnmanipulatedGraft));
+                isGraftProcessing = true;
             }
         }
 
         // Conditioning intensity and graft manipulation are words on the transplant, conditioning or cell-processing
-        // record ("RIC (Flu/Mel 100)", "CD34+ selected, T-cell depleted graft"). Only what is stated as a fact counts.
-        foreach (var text in words)
+        // record ("RIC (Flu/Mel 100)", "CD34+ selected, T-cell depleted graft"); a marrow biopsy's words are not read
+        // for them. Only what is stated as a fact counts.
+        var aboutGraftOrConditioning = transplant is not null || isGraftProcessing
+            || words.Any(t => vocabulary.ConditioningText.IsMatch(t) || vocabulary.TCellDepletedText.IsMatch(t) || vocabulary.NotTCellDepletedText.IsMatch(t));
+        if (aboutGraftOrConditioning)
         {
-            ReadRelapseRiskWords(procedure, primary, when, text, sink);
+            foreach (var text in words)
+            {
+                ReadRelapseRiskWords(procedure, primary, when, text, sink);
+            }
         }
     }
 
