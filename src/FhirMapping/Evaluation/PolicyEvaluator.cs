@@ -101,7 +101,7 @@ public sealed class PolicyEvaluator
         }
 
         return _writer.Review(result.Id, $"{result.Summary}, but some {string.Join(", ", relevant.Select(g => g.ResourceType).Distinct())} data could not be read", result.Evidence,
-            [.. result.Review.Select(r => r.What), $"Data could not be read: {string.Join("; ", relevant.Select(g => g.What).Distinct())}"]);
+            [.. result.Review, CriterionWriter.Item(result.Id, $"Data could not be read: {string.Join("; ", relevant.Select(g => g.What).Distinct())}", [])]);
     }
 
     private static string Undetermined(IReadOnlyList<CriterionResult> criteria)

@@ -46,14 +46,14 @@ internal sealed class ChimerismCriterion(CriterionWriter writer, ThresholdsDocum
 
         var mixed = new List<ChimerismFact>();
         var full = new List<ChimerismFact>();
-        var reviews = new List<string>();
+        var reviews = new List<ReviewItem>();
         foreach (var (specimen, lineage, latest) in series)
         {
             var readings = latest.Select(r => r.Read(threshold)).Distinct().ToList();
             var name = specimen == "Unspecified" ? lineage : $"{lineage} ({specimen.ToLowerInvariant()})";
             if (readings.Count > 1)
             {
-                reviews.Add($"Conflicting results in the {name} series: {CriterionWriter.Cited(latest.Select(r => r.Evidence))}");
+                reviews.Add(CriterionWriter.Item(Id, $"Conflicting results in the {name} series", latest.Select(r => r.Evidence)));
             }
             else if (readings[0] == ChimerismReading.Mixed)
             {
@@ -61,7 +61,7 @@ internal sealed class ChimerismCriterion(CriterionWriter writer, ThresholdsDocum
             }
             else if (readings[0] == ChimerismReading.Indeterminate)
             {
-                reviews.Add($"Result does not say whether donor chimerism is at least {Format(threshold)}%: {CriterionWriter.Cited(latest.Select(r => r.Evidence))}");
+                reviews.Add(CriterionWriter.Item(Id, $"Result does not say whether donor chimerism is at least {Format(threshold)}%", latest.Select(r => r.Evidence)));
             }
             else
             {
@@ -78,7 +78,7 @@ internal sealed class ChimerismCriterion(CriterionWriter writer, ThresholdsDocum
         var textOnly = full.Where(c => c.Evidence.IsTextOnly).ToList();
         if (textOnly.Count > 0)
         {
-            reviews.Add($"Stated only in a note: {CriterionWriter.Cited(textOnly.Select(c => c.Evidence))}");
+            reviews.Add(CriterionWriter.Item(Id, "Stated only in a note", textOnly.Select(c => c.Evidence), "confirm with the laboratory report"));
         }
 
         if (reviews.Count == 0 && full.Count > 0)
@@ -88,12 +88,12 @@ internal sealed class ChimerismCriterion(CriterionWriter writer, ThresholdsDocum
 
         if (tentative.Count > 0)
         {
-            reviews.Add($"Preliminary result: {CriterionWriter.Cited(tentative.Select(c => c.Evidence))}");
+            reviews.Add(CriterionWriter.Item(Id, "Preliminary result", tentative.Select(c => c.Evidence), "wait for the final result"));
         }
 
         if (unplaced.Count > 0 && full.Count + reviews.Count > 0)
         {
-            reviews.Add($"Dated so that it cannot be placed after the transplant: {CriterionWriter.Cited(unplaced.Select(c => c.Evidence))}");
+            reviews.Add(CriterionWriter.Item(Id, "Dated so that it cannot be placed after the transplant", unplaced.Select(c => c.Evidence)));
         }
 
         var evidence = after.Concat(unplaced).Concat(tentative).Select(c => c.Evidence).ToList();

@@ -14,14 +14,17 @@ internal sealed class CriterionWriter(PolicyDefinition policy)
     }
 
     /// <summary>An unknown criterion that a reviewer must look at (no missing data to ask for: the data is there).</summary>
-    public CriterionResult Review(string id, string summary, IReadOnlyList<Evidence> evidence, params string[] what)
+    public CriterionResult Review(string id, string summary, IReadOnlyList<Evidence> evidence, params IEnumerable<ReviewItem> items)
     {
         var criterion = policy.Criterion(id);
         return new CriterionResult(id, criterion.Label, CriterionStatus.Unknown, summary, evidence, null)
         {
-            Review = [.. what.Select(w => new ReviewItem(id, w))],
+            Review = [.. items.Select(i => i with { Criterion = id })],
         };
     }
+
+    /// <summary>A review item for <paramref name="id"/>.</summary>
+    public static ReviewItem Item(string id, string reason, IEnumerable<Evidence> evidence, string? note = null) => new(id, reason, [.. evidence], note);
 
     public string Summary(string id, CriterionStatus status, string? detail = null)
     {

@@ -91,18 +91,18 @@ internal sealed class DiseaseStatusCriterion(CriterionWriter writer)
         if (conflicts.Count > 0)
         {
             var evidence = conflicts.Select(c => c.Evidence).ToList();
-            return writer.Review(Id, "The latest disease status records disagree", evidence, $"Conflicting records: {CriterionWriter.Cited(evidence)}");
+            return writer.Review(Id, "The latest disease status records disagree", evidence, CriterionWriter.Item(Id, "Conflicting records", evidence));
         }
 
-        var reviews = new List<string>();
+        var reviews = new List<ReviewItem>();
         if (tentative.Any(t => t.Status is DiseaseStatus.Relapsed or DiseaseStatus.Refractory))
         {
-            reviews.Add($"Tentative record: {CriterionWriter.Cited(tentative.Select(t => t.Evidence))} (provisional, differential, unconfirmed or preliminary)");
+            reviews.Add(CriterionWriter.Item(Id, "Tentative record", tentative.Select(t => t.Evidence), "provisional, differential, unconfirmed or preliminary"));
         }
 
         if (unplaced.Count > 0)
         {
-            reviews.Add($"Dated so that it cannot be placed before or after the transplant: {CriterionWriter.Cited(unplaced.Select(t => t.Evidence))}");
+            reviews.Add(CriterionWriter.Item(Id, "Dated so that it cannot be placed before or after the transplant", unplaced.Select(t => t.Evidence)));
         }
 
         if (remission.Count > 0 && undecided == 0)
@@ -134,7 +134,7 @@ internal sealed class DiseaseStatusCriterion(CriterionWriter writer)
         if (tentative.Count > 0)
         {
             var evidence = tentative.Select(m => m.Evidence).ToList();
-            return writer.Review(Id, "Hematologic malignancy recorded only tentatively", evidence, $"Tentative record: {CriterionWriter.Cited(evidence)} (provisional, differential or unconfirmed diagnosis)");
+            return writer.Review(Id, "Hematologic malignancy recorded only tentatively", evidence, CriterionWriter.Item(Id, "Tentative record", evidence, "provisional, differential or unconfirmed diagnosis"));
         }
 
         var solid = facts.Malignancies.Where(m => m.Kind == MalignancyKind.Solid && m.Evidence.Certainty == Certainty.Confirmed).ToList();

@@ -46,7 +46,7 @@ internal sealed class OtherIndicationCriterion(CriterionWriter writer, ValueSet 
         if (investigational.Count > 0)
         {
             return writer.Review(Id, "A note says the allogeneic transplant was done on a research protocol", investigational,
-                $"Stated only in text: {CriterionWriter.Cited(investigational)}; check whether the allogeneic HCT was itself investigational");
+                CriterionWriter.Item(Id, "Stated only in text", investigational, "check whether the allogeneic HCT was itself investigational"));
         }
 
         return writer.Result(Id, CriterionStatus.NotMet, writer.Summary(Id, CriterionStatus.NotMet), []);

@@ -55,15 +55,15 @@ internal sealed class RelapseRiskCriterion(CriterionWriter writer, ThresholdsDoc
             return writer.Result(Id, CriterionStatus.Met, $"High-risk setting: {what}", [.. highRisk.Select(s => s.Evidence)]);
         }
 
-        var reviews = new List<string>();
+        var reviews = new List<ReviewItem>();
         if (graftConflict)
         {
-            reviews.Add($"Conflicting records on graft processing: {CriterionWriter.Cited(graft.Select(s => s.Evidence))}");
+            reviews.Add(CriterionWriter.Item(Id, "Conflicting records on graft processing", graft.Select(s => s.Evidence)));
         }
 
         if (conditioningConflict)
         {
-            reviews.Add($"Conflicting records on conditioning intensity: {CriterionWriter.Cited(conditioning.Select(s => s.Evidence))}");
+            reviews.Add(CriterionWriter.Item(Id, "Conflicting records on conditioning intensity", conditioning.Select(s => s.Evidence)));
         }
 
         var notMet = replete.Concat(myeloablative).ToList();
@@ -75,12 +75,12 @@ internal sealed class RelapseRiskCriterion(CriterionWriter writer, ThresholdsDoc
                 return writer.Result(Id, CriterionStatus.NotMet, writer.Summary(Id, CriterionStatus.NotMet), [.. notMet.Select(s => s.Evidence), .. inVivo.Select(s => s.Evidence)]);
             }
 
-            reviews.Add($"Stated only in text: {CriterionWriter.Cited(textOnly.Select(s => s.Evidence))}");
+            reviews.Add(CriterionWriter.Item(Id, "Stated only in text", textOnly.Select(s => s.Evidence), "confirm the conditioning regimen and graft processing from the transplant record"));
         }
 
         if (unplaced.Count > 0)
         {
-            reviews.Add($"Dated so that it cannot be placed in the transplant's window: {CriterionWriter.Cited(unplaced.Select(s => s.Evidence))}");
+            reviews.Add(CriterionWriter.Item(Id, "Dated so that it cannot be placed in the transplant's window", unplaced.Select(s => s.Evidence)));
         }
 
         var evidence = inWindow.Concat(unplaced).Select(s => s.Evidence).ToList();

@@ -36,7 +36,7 @@ internal sealed class TransplantCriterion(CriterionWriter writer)
         if (implied.Count > 0 && autologous.Count > 0 && unknownDonor.Count == 0)
         {
             return (writer.Review(Id, "Only an autologous HCT is on record, but other records imply an allogeneic graft", [.. autologous.Select(t => t.Evidence), .. implied],
-                $"Conflicting records: autologous HCT ({CriterionWriter.Cited(autologous.Select(t => t.Evidence))}) but {CriterionWriter.Cited(implied)} implies an allogeneic graft; confirm the transplant type and date"), null);
+                CriterionWriter.Item(Id, "Conflicting records: autologous HCT on record, but other records imply an allogeneic graft", [.. autologous.Select(t => t.Evidence), .. implied], "confirm the transplant type and date")), null);
         }
 
         if (implied.Count > 0)
@@ -53,13 +53,13 @@ internal sealed class TransplantCriterion(CriterionWriter writer)
         {
             var evidence = autologous.Select(t => t.Evidence).ToList();
             return evidence.All(e => e.IsTextOnly)
-                ? (writer.Review(Id, "An autologous HCT is stated only in words", evidence, $"Stated only in text: {CriterionWriter.Cited(evidence)}; confirm no allogeneic HCT was performed"), null)
+                ? (writer.Review(Id, "An autologous HCT is stated only in words", evidence, CriterionWriter.Item(Id, "Stated only in text", evidence, "confirm no allogeneic HCT was performed")), null)
                 : (writer.Result(Id, CriterionStatus.NotMet, writer.Summary(Id, CriterionStatus.NotMet), evidence), null);
         }
 
         var planned = facts.Transplants.Where(t => t.Evidence.Certainty == Certainty.Tentative).Select(t => t.Evidence).ToList();
         return planned.Count > 0
-            ? (writer.Review(Id, "Transplant recorded only tentatively", planned, $"Tentative record: {CriterionWriter.Cited(planned)}"), null)
+            ? (writer.Review(Id, "Transplant recorded only tentatively", planned, CriterionWriter.Item(Id, "Tentative record", planned)), null)
             : (writer.Result(Id, CriterionStatus.Unknown, "No hematopoietic cell transplant on record", []), null);
     }
 }
