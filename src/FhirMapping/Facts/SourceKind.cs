@@ -17,4 +17,10 @@ public enum SourceKind
 
     /// <summary>Words elsewhere in the chart (code text, display, notes, narrative).</summary>
     ClinicalText,
+
+    /// <summary>
+    /// An answer a clinician gave in a completed DTR QuestionnaireResponse, with its author and date: it fills what the
+    /// chart does not say, and never overrides a contradicting coded record (that is a conflict for review).
+    /// </summary>
+    ClinicianAttested,
 }
