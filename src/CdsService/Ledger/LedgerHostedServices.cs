@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Cds.Service.Security;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -69,22 +66,6 @@ internal sealed partial class LedgerRetention(ILedgerStore store, IOptions<Ledge
         [LoggerMessage(2, LogLevel.Error, "Ledger retention: purge failed: {Error}: {Message}")]
         public static partial void Failed(ILogger logger, string error, string message);
     }
-}
-
-/// <summary>
-/// The JWT replay cache in the ledger's store: shared by every instance that shares the store, so a token used on one
-/// instance is refused on all. Fails closed: when the store cannot be reached the call is not authenticated.
-/// </summary>
-internal sealed class LedgerReplayCache(ILedgerStore store, TimeProvider time) : IReplayCache
-{
-    private const int MaxStoredLength = 200;
-
-    public async ValueTask<bool> TryRecordAsync(string issuer, string jti, DateTimeOffset expires, CancellationToken cancellationToken) =>
-        await store.TryRecordJwtIdAsync(Bounded(issuer), Bounded(jti), expires, time.GetUtcNow(), cancellationToken);
-
-    // Index entries have a size limit: a long value is kept as its SHA-256 (still unique for the replay check).
-    private static string Bounded(string value) =>
-        value.Length <= MaxStoredLength ? value : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }
 
 /// <summary>Health of the ledger: the store answers, and nothing waits in the spool.</summary>
