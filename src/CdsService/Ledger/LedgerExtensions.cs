@@ -18,11 +18,13 @@ internal static partial class LedgerExtensions
         services.AddSingleton(CreateStore);
         services.AddSingleton<LedgerMetrics>();
         services.AddSingleton<LedgerSpool>();
+        services.AddSingleton<LedgerReadiness>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerRecorder>();
         services.AddSingleton<LedgerRetention>();
 
-        // Started in this order: the schema exists before the writer, the retention or a request touches it.
+        // Started in this order: the migrator tries the schema before the writer, the retention or a request touches it;
+        // if the store is down it retries in the background and the service starts anyway (records go to the spool).
         services.AddHostedService<LedgerMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<LedgerRetention>());
@@ -31,6 +33,7 @@ internal static partial class LedgerExtensions
         services.AddSingleton<IReplayCache, LedgerReplayCache>();
 
         services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
+        services.AddExceptionHandler<LedgerUnavailableHandler>();
         LedgerAuthentication.AddLedgerAuthentication(services);
         return builder;
     }
