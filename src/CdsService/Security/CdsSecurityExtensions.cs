@@ -125,7 +125,7 @@ internal static partial class CdsSecurityExtensions
         {
             jwt = new JsonWebTokenHandler().ReadJsonWebToken(token);
         }
-        catch (Exception e) when (e is ArgumentException or SecurityTokenException or FormatException)
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException or FormatException or InvalidOperationException or System.Text.Json.JsonException)
         {
             Reject(context, null, "the bearer token is not a readable JWT (" + e.GetType().Name + ")");
             return;

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Cds.Service.Security;
 
@@ -138,6 +139,11 @@ internal static class JwtShape
         try
         {
             var bytes = Base64Url.DecodeFromChars(part);
+            if (!Utf8.IsValid(bytes))
+            {
+                return $"the JWT {name} is not UTF-8";
+            }
+
             document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (Exception e) when (e is FormatException or JsonException)
@@ -145,14 +151,34 @@ internal static class JwtShape
             return $"the JWT {name} is not base64url JSON";
         }
 
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !Decodable(document.RootElement))
         {
+            var reason = document.RootElement.ValueKind != JsonValueKind.Object ? "is not a JSON object" : "has a string that is not valid Unicode (a lone surrogate)";
             document.Dispose();
             document = null;
-            return $"the JWT {name} is not a JSON object";
+            return $"the JWT {name} {reason}";
         }
 
         return null;
+    }
+
+    // Every name and string decodes to valid UTF-16: "\ud800" is valid JSON, but reading it throws.
+    private static bool Decodable(JsonElement element)
+    {
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.Object => element.EnumerateObject().All(p => p.Name.Length >= 0 && Decodable(p.Value)),
+                JsonValueKind.Array => element.EnumerateArray().All(Decodable),
+                JsonValueKind.String => element.GetString() is not null,
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static bool IsBase64Url(string part) =>

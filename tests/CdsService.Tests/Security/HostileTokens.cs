@@ -50,6 +50,14 @@ public static class HostileTokens
         return signingInput + "." + Base64UrlEncoder.Encode(signature);
     }
 
+    /// <summary>As <see cref="Sign"/>, from raw bytes (to send JSON that is not UTF-8).</summary>
+    public static string SignBytes(byte[] header, byte[] payload)
+    {
+        var signingInput = Base64UrlEncoder.Encode(header) + "." + Base64UrlEncoder.Encode(payload);
+        var signature = TestTokens.EcKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA384);
+        return signingInput + "." + Base64UrlEncoder.Encode(signature);
+    }
+
     /// <summary>The rows of the hostile-token table: name and the token (the text after "Bearer ").</summary>
     public static IReadOnlyList<(string Kind, string Token)> All(DateTimeOffset now)
     {
@@ -94,6 +102,10 @@ public static class HostileTokens
             ("payload-string", Sign(header, "\"text\"")),
             ("payload-not-json", Sign(header, "{\"iss\":")),
             ("payload-deep", Sign(header, string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200))),
+            ("kid-lone-surrogate", Sign(Header("\"\\ud800\""), Payload(now))),
+            ("sub-lone-surrogate", Sign(header, Payload(now, "sub", "\"\\udc00x\""))),
+            ("other-claim-lone-surrogate", Sign(header, Payload(now, "note", "[\"\\ud83d\"]"))),
+            ("payload-invalid-utf8", SignBytes(Encoding.UTF8.GetBytes(header), [.. "{\"iss\":\""u8, 0xFF, 0xFE, .. "\"}"u8])),
             ("huge-token", Sign(header, Payload(now, "pad", "\"" + new string('x', 200_000) + "\""))),
             ("empty", string.Empty),
             ("spaces", "   "),
