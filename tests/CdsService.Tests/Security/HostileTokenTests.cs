@@ -53,6 +53,28 @@ public sealed class HostileTokenTests(CdsServiceFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task GivenHostileTokens_WhenTheLedgerIsRead_ThenEachIs401AndNeverA5xx()
+    {
+        // Arrange: the payer's identity provider is configured, so the tokens reach its JwtBearer scheme.
+        using var payer = Cds.Service.Tests.Ledger.PayerIdentityProvider.Trust(new CdsServiceFactory());
+        using var client = payer.CreateClient();
+        var statuses = new List<string>();
+
+        // Act
+        foreach (var (kind, token) in HostileTokens.All(payer.Clock.GetUtcNow()))
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Get, "/coverage-assertions/01a20ec4-aca0-7027-9f17-0606900b9096");
+            message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            using var response = await client.SendAsync(message, TestContext.Current.CancellationToken);
+            statuses.Add($"{kind}: {(int)response.StatusCode}");
+        }
+
+        // Assert
+        Assert.All(statuses, s => Assert.EndsWith(": 401", s, StringComparison.Ordinal));
+        Assert.DoesNotContain(payer.Logs.Lines, l => l.Contains("   at ", StringComparison.Ordinal) && l.StartsWith("Error", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GivenAValidTokenAfterTheHostileOnes_WhenAHookIsCalled_ThenItIsAnswered()
     {
         // Arrange
