@@ -30,6 +30,7 @@ internal sealed partial class LedgerWriter : BackgroundService
     // A wake-up for the spool loop (capacity one: many wake-ups before it runs are one).
     private readonly Channel<bool> _recoverNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile bool _storeAnswers = true;
+    private volatile bool _spoolMayHaveRecords = true; // looked at on the first batch: an earlier run may have left records
 
     public LedgerWriter(ILedgerStore store, LedgerSpool spool, LedgerReadiness readiness, LedgerMetrics metrics, IOptions<LedgerOptions> options, TimeProvider time, ILogger<LedgerWriter> logger)
     {
@@ -298,8 +299,9 @@ internal sealed partial class LedgerWriter : BackgroundService
 
     private async Task WriteAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
-        // Older records wait in the spool: these go behind them, so the store receives records in order.
-        if (_spool.HasRecords)
+        // Older records wait in the spool: these go behind them, so the store receives records in order. The directory
+        // is only looked at while something may be there (cleared first, then checked, so a concurrent spool is seen).
+        if (_spoolMayHaveRecords && SpoolHasRecords())
         {
             await SpoolAsync(batch, cancellationToken);
             if (_storeAnswers && _readiness.IsReady)
@@ -374,12 +376,24 @@ internal sealed partial class LedgerWriter : BackgroundService
         }
     }
 
+    private bool SpoolHasRecords()
+    {
+        _spoolMayHaveRecords = false;
+        if (_spool.HasRecords)
+        {
+            _spoolMayHaveRecords = true;
+        }
+
+        return _spoolMayHaveRecords;
+    }
+
     private async Task SpoolRecordsAsync(List<HookCallRecord> records, CancellationToken cancellationToken)
     {
         foreach (var record in records)
         {
             if (await _spool.SaveAsync(record, cancellationToken))
             {
+                _spoolMayHaveRecords = true;
                 _metrics.Spooled(1);
                 Log.Spooled(_logger, record.Id, SafeText.ForLog(record.HookInstance), string.Join(",", record.AssertionIds));
             }
