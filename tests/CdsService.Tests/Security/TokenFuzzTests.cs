@@ -6,13 +6,23 @@ using Microsoft.IdentityModel.Tokens;
 namespace Cds.Service.Tests.Security;
 
 /// <summary>
-/// Hundreds of mutated bearer tokens (seeded, bounded): each is answered 401 with an OperationOutcome (or 200 when the
-/// mutation happens to leave a valid token), never a 5xx and never a stack trace, and the service still answers.
+/// Hundreds of mutated bearer tokens (seeded, bounded) on the hook, feedback, discovery and ledger endpoints: each is
+/// answered 401 with an OperationOutcome (or 200 when the mutation happens to leave a valid token), never a 5xx and
+/// never a stack trace, and the service still answers.
 /// </summary>
 public sealed class TokenFuzzTests(CdsServiceFactory factory) : IClassFixture<CdsServiceFactory>
 {
     private const int Rounds = 400;
     private const string SignPath = "/cds-services/" + Hooks.SignService;
+
+    // The hook, its feedback, discovery and the ledger: every endpoint behind a bearer token.
+    private static readonly (HttpMethod Method, string Path, string? Body)[] Endpoints =
+    [
+        (HttpMethod.Post, SignPath, Repository.Sample("order-sign-meets-criteria.json").ToJsonString()),
+        (HttpMethod.Post, SignPath + "/feedback", """{"feedback":[{"card":"7f0e0a8c-6a4f-4f0e-9d7e-3c1d3b9f2a11","outcome":"overridden","outcomeTimestamp":"2026-11-24T18:20:00Z"}]}"""),
+        (HttpMethod.Get, "/cds-services", null),
+        (HttpMethod.Get, "/coverage-assertions/01a20ec4-aca0-7027-9f17-0606900b9096", null),
+    ];
     private static readonly string[] Claims = ["iss", "aud", "jti", "exp", "iat", "nbf", "tenant", "sub"];
     private static readonly string[] Headers = ["alg", "kid", "typ", "jku", "enc", "crit", "x5u", "zip"];
     private static readonly string[] Values =
@@ -34,7 +44,9 @@ public sealed class TokenFuzzTests(CdsServiceFactory factory) : IClassFixture<Cd
         for (var i = 0; i < Rounds; i++)
         {
             var (kind, token) = Mutate(random, factory.Clock.GetUtcNow());
-            var (status, body) = await PostAsync(client, token);
+            var endpoint = Endpoints[i % Endpoints.Length];
+            var (status, body) = await SendAsync(client, endpoint, token);
+            kind = $"{endpoint.Method} {endpoint.Path} {kind}";
             var code = (int)status;
             var isOutcome = body?["resourceType"]?.GetValue<string>() == "OperationOutcome";
             if (code >= 500 || (code != 200 && !isOutcome) || code is not (200 or 401 or 400))
@@ -44,7 +56,7 @@ public sealed class TokenFuzzTests(CdsServiceFactory factory) : IClassFixture<Cd
         }
 
         var valid = HostileTokens.Sign(HostileTokens.Header(), HostileTokens.Payload(factory.Clock.GetUtcNow()));
-        var (finalStatus, answer) = await PostAsync(client, valid);
+        var (finalStatus, answer) = await SendAsync(client, Endpoints[0], valid);
 
         // Assert
         Assert.Empty(failures);
@@ -112,12 +124,14 @@ public sealed class TokenFuzzTests(CdsServiceFactory factory) : IClassFixture<Cd
         return bytes;
     }
 
-    private static async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(HttpClient client, string token)
+    private static async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpClient client, (HttpMethod Method, string Path, string? Body) endpoint, string token)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, SignPath)
+        using var message = new HttpRequestMessage(endpoint.Method, endpoint.Path);
+        if (endpoint.Body is { } content)
         {
-            Content = new StringContent(Repository.Sample("order-sign-meets-criteria.json").ToJsonString(), Encoding.UTF8, "application/json"),
-        };
+            message.Content = new StringContent(content, Encoding.UTF8, "application/json");
+        }
+
         message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
         using var response = await client.SendAsync(message, TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
