@@ -33,7 +33,8 @@ internal static partial class LedgerExtensions
         services.AddSingleton<IReplayCache, LedgerReplayCache>();
 
         services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
-        services.AddExceptionHandler<LedgerUnavailableHandler>();
+        // First among the exception handlers, whatever registers a catch-all one: a lost store is a 503, not a 500.
+        services.Insert(0, ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, LedgerUnavailableHandler>());
         LedgerAuthentication.AddLedgerAuthentication(services);
         return builder;
     }
