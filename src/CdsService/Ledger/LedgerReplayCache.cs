@@ -24,6 +24,7 @@ internal sealed partial class LedgerReplayCache(
     private const int MaxLocalEntries = 100_000;
 
     private readonly ConcurrentDictionary<(string Issuer, string Jti), DateTimeOffset> _local = new();
+    private volatile bool _storeDown;
 
     public async ValueTask<ReplayVerdict> TryRecordAsync(string issuer, string jti, DateTimeOffset expires, CancellationToken cancellationToken)
     {
@@ -34,13 +35,24 @@ internal sealed partial class LedgerReplayCache(
         try
         {
             var recorded = await store.TryRecordJwtIdAsync(boundedIssuer, boundedJti, expires, now, timeout.Token);
+            if (_storeDown)
+            {
+                _storeDown = false;
+                Log.StoreBack(logger, _local.Count);
+            }
 
             // Ids seen locally during an outage still count once the store is back (until they expire).
             return recorded && !SeenLocally(boundedIssuer, boundedJti, now) ? ReplayVerdict.New : ReplayVerdict.Replay;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.StoreDown(logger, options.Value.ReplayCheckWhenStoreDown.ToString(), e.GetType().Name);
+            // Logged once per outage, not once per call.
+            if (!_storeDown)
+            {
+                _storeDown = true;
+                Log.StoreDown(logger, options.Value.ReplayCheckWhenStoreDown.ToString(), e.GetType().Name);
+            }
+
             return options.Value.ReplayCheckWhenStoreDown == ReplayFallback.LocalCache
                 ? RecordLocally(boundedIssuer, boundedJti, expires, now)
                 : ReplayVerdict.Unavailable;
@@ -87,5 +99,8 @@ internal sealed partial class LedgerReplayCache(
     {
         [LoggerMessage(1, LogLevel.Error, "JWT replay check: the ledger store did not answer ({Error}); while it is down calls are handled as configured by Cds:Security:ReplayCheckWhenStoreDown = {Fallback}")]
         public static partial void StoreDown(ILogger logger, string fallback, string error);
+
+        [LoggerMessage(2, LogLevel.Information, "JWT replay check: the ledger store answers again ({LocalIds} id(s) seen locally during the outage still count until they expire)")]
+        public static partial void StoreBack(ILogger logger, int localIds);
     }
 }
