@@ -22,9 +22,17 @@ internal sealed class FeedbackStore(ILedgerStore ledger, TimeProvider timeProvid
             var outcome = item.GetProperty("outcome").GetString()!;
             var timestamp = item.GetProperty("outcomeTimestamp").GetString()!;
             DateTimeOffset? outcomeAt = DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
-            return new FeedbackRecord(Id(serviceId, card, outcome, timestamp), card, serviceId, issuer, outcome, outcomeAt, receivedAt, item.GetRawText());
+            return LedgerLimits.Bound(new FeedbackRecord(Id(serviceId, card, outcome, timestamp), card, serviceId, issuer, outcome, outcomeAt, receivedAt, item.GetRawText()));
         }).ToList();
-        await ledger.AddFeedbackAsync(records, cancellationToken);
+        try
+        {
+            await ledger.AddFeedbackAsync(records, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Answered 503 with Retry-After (LedgerUnavailableHandler): the EHR posts the feedback again later.
+            throw new LedgerUnavailableException("The feedback could not be put on record (the ledger store cannot be reached); post it again after the Retry-After delay.", e);
+        }
     }
 
     // The same feedback (service, card, outcome, time) has the same id, so a retried post is not kept twice.

@@ -95,6 +95,13 @@ internal sealed record HookRequest
             return null;
         }
 
+        if (fhirServer is not null && FhirServerCredentials.Find(fhirServer) is { } part)
+        {
+            // Never echoed: the value may be a password or an API key.
+            error = $"'fhirServer' must not carry {part}; it is a FHIR base URL, and credentials belong in 'fhirAuthorization'.";
+            return null;
+        }
+
         string? accessToken = null;
         if (root.TryGetProperty("fhirAuthorization", out var authorization) && authorization.ValueKind != JsonValueKind.Null)
         {

@@ -1,4 +1,5 @@
 using Cds.Service.Hooks;
+using Cds.Service.Hosting;
 using Cds.Service.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -52,7 +53,7 @@ internal static partial class LedgerAuthentication
                 {
                     OnAuthenticationFailed = context =>
                     {
-                        Log.Refused(Logger(context.HttpContext), context.Request.Path, context.Exception.GetType().Name);
+                        Log.Refused(Logger(context.HttpContext), SafeText.ForLog(context.Request.Path.Value) ?? string.Empty, context.Exception.GetType().Name);
                         return Task.CompletedTask;
                     },
                     OnChallenge = async context =>

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Cds.Service.Hooks;
+using Cds.Service.Hosting;
 
 namespace Cds.Service.Ledger;
 
@@ -32,7 +33,7 @@ internal static partial class LedgerEndpoints
     {
         NoStore(context);
         var found = await store.FindAssertionAsync(id, cancellationToken);
-        Log.Read(Logger(loggers), Reader(context.User), id, found is not null);
+        Log.Read(Logger(loggers), Reader(context.User), SafeText.ForLog(id)!, found is not null);
         return found is null
             ? HookHandler.Problem(StatusCodes.Status404NotFound, "not-found", $"No coverage assertion '{id}' is on record.")
             : TypedResults.Json(View(found), LedgerJsonContext.Default.AssertionView);
@@ -42,7 +43,7 @@ internal static partial class LedgerEndpoints
     {
         NoStore(context);
         var found = await store.FindAssertionAsync(id, cancellationToken);
-        Log.Read(Logger(loggers), Reader(context.User), id, found?.Call.Response is not null);
+        Log.Read(Logger(loggers), Reader(context.User), SafeText.ForLog(id)!, found?.Call.Response is not null);
         if (found?.Call.Response is not { } response)
         {
             return HookHandler.Problem(StatusCodes.Status404NotFound, "not-found", $"No answer carrying coverage assertion '{id}' is on record.");
@@ -170,7 +171,7 @@ internal static partial class LedgerEndpoints
     private static void NoStore(HttpContext context) => context.Response.Headers.CacheControl = "no-store";
 
     private static string Reader(ClaimsPrincipal user) =>
-        user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.FindFirst("azp")?.Value ?? "unknown";
+        SafeText.ForLog(user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.FindFirst("azp")?.Value) ?? "unknown";
 
     private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger("Cds.Service.Ledger.Access");
 

@@ -123,7 +123,7 @@ internal sealed class LedgerEntry
             PatientId = _request?.PatientId,
             UserId = _request?.UserId,
             EncounterId = _request?.EncounterId,
-            FhirServer = _request?.FhirServer?.AbsoluteUri,
+            FhirServer = _request?.FhirServer is { } fhirServer ? FhirServerCredentials.Redacted(fhirServer) : null,
             Status = status,
             Orders = _orders,
             Decisions = [.. _decisions],

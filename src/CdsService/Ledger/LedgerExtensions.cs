@@ -18,11 +18,13 @@ internal static partial class LedgerExtensions
         services.AddSingleton(CreateStore);
         services.AddSingleton<LedgerMetrics>();
         services.AddSingleton<LedgerSpool>();
+        services.AddSingleton<LedgerReadiness>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerRecorder>();
         services.AddSingleton<LedgerRetention>();
 
-        // Started in this order: the schema exists before the writer, the retention or a request touches it.
+        // Started in this order: the migrator tries the schema before the writer, the retention or a request touches it;
+        // if the store is down it retries in the background and the service starts anyway (records go to the spool).
         services.AddHostedService<LedgerMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<LedgerRetention>());
@@ -31,6 +33,8 @@ internal static partial class LedgerExtensions
         services.AddSingleton<IReplayCache, LedgerReplayCache>();
 
         services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
+        // First among the exception handlers, whatever registers a catch-all one: a lost store is a 503, not a 500.
+        services.Insert(0, ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, LedgerUnavailableHandler>());
         LedgerAuthentication.AddLedgerAuthentication(services);
         return builder;
     }

@@ -1,26 +1,104 @@
-using System.Security.Cryptography;
-using System.Text;
-using Cds.Service.Security;
+using Cds.Service.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Ledger;
 
-/// <summary>Creates or migrates the ledger's schema at start-up, before anything reads or writes it.</summary>
-internal sealed partial class LedgerMigrator(ILedgerStore store, ILogger<LedgerMigrator> logger) : IHostedService
+/// <summary>
+/// Creates or migrates the ledger's schema before anything reads or writes it: once at start-up and, if the store cannot
+/// be reached then (PostgreSQL down), again in the background with growing delays until it can. The service starts
+/// either way; hook records wait in the spool meanwhile.
+/// </summary>
+internal sealed partial class LedgerMigrator(
+    ILedgerStore store,
+    LedgerReadiness readiness,
+    TimeProvider time,
+    ILogger<LedgerMigrator> logger) : IHostedService, IDisposable
 {
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _retrying;
+    private volatile bool _disposed;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var version = await store.MigrateAsync(cancellationToken);
-        Log.Ready(logger, store.Kind, version, store is SqliteLedgerStore sqlite ? sqlite.FilePath : "shared store (ConnectionStrings:Ledger)");
+        if (!await TryMigrateAsync(1, cancellationToken))
+        {
+            _retrying = RetryAsync(_stopping.Token);
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_retrying is null || _disposed)
+        {
+            return; // migrated at start (nothing runs in the background), or already torn down
+        }
+
+        await _stopping.CancelAsync();
+        if (_retrying is { } retrying)
+        {
+            await retrying.WaitAsync(cancellationToken).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _stopping.Dispose();
+    }
+
+    private async Task RetryAsync(CancellationToken stoppingToken)
+    {
+        var delay = FirstRetryDelay;
+        for (var attempt = 2; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (await TryMigrateAsync(attempt, stoppingToken))
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
+
+    private async Task<bool> TryMigrateAsync(int attempt, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AttemptTimeout);
+        try
+        {
+            var version = await store.MigrateAsync(timeout.Token);
+            readiness.MarkReady();
+            Log.Ready(logger, store.Kind, version, store is SqliteLedgerStore sqlite ? sqlite.FilePath : "shared store (ConnectionStrings:Ledger)");
+            return true;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.NotReady(logger, store.Kind, attempt, e.GetType().Name, SafeText.ForLog(e.Message) ?? string.Empty);
+            return false;
+        }
+    }
 
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Information, "Coverage assertion ledger ready: {Kind}, schema version {Version}, {Location}")]
         public static partial void Ready(ILogger logger, string kind, int version, string location);
+
+        [LoggerMessage(2, LogLevel.Error, "Coverage assertion ledger ({Kind}) cannot be reached (attempt {Attempt}: {Error}: {Message}); the service runs on, hook records are spooled locally, and the schema is retried in the background")]
+        public static partial void NotReady(ILogger logger, string kind, int attempt, string error, string message);
     }
 }
 
@@ -72,38 +150,38 @@ internal sealed partial class LedgerRetention(ILedgerStore store, IOptions<Ledge
 }
 
 /// <summary>
-/// The JWT replay cache in the ledger's store: shared by every instance that shares the store, so a token used on one
-/// instance is refused on all. Fails closed: when the store cannot be reached the call is not authenticated.
+/// Health of the ledger: Healthy when the store answers and nothing waits in the spool; Degraded (never Unhealthy: the
+/// hooks still answer, and records wait in the local spool) while the store is down, its schema not yet in place, or
+/// records wait in the spool or were set aside.
 /// </summary>
-internal sealed class LedgerReplayCache(ILedgerStore store, TimeProvider time) : IReplayCache
+internal sealed class LedgerHealthCheck(ILedgerStore store, LedgerReadiness readiness, LedgerSpool spool, LedgerWriter writer) : IHealthCheck
 {
-    private const int MaxStoredLength = 200;
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
 
-    public async ValueTask<bool> TryRecordAsync(string issuer, string jti, DateTimeOffset expires, CancellationToken cancellationToken) =>
-        await store.TryRecordJwtIdAsync(Bounded(issuer), Bounded(jti), expires, time.GetUtcNow(), cancellationToken);
-
-    // Index entries have a size limit: a long value is kept as its SHA-256 (still unique for the replay check).
-    private static string Bounded(string value) =>
-        value.Length <= MaxStoredLength ? value : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
-}
-
-/// <summary>Health of the ledger: the store answers, and nothing waits in the spool.</summary>
-internal sealed class LedgerHealthCheck(ILedgerStore store, LedgerSpool spool, LedgerWriter writer) : IHealthCheck
-{
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var data = new Dictionary<string, object> { ["store"] = store.Kind, ["queue"] = writer.Backlog, ["spool"] = spool.Count };
+        var data = new Dictionary<string, object>
+        {
+            ["store"] = store.Kind, ["ready"] = readiness.IsReady, ["queue"] = writer.Backlog, ["spool"] = spool.Count, ["rejected"] = spool.RejectedCount,
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PingTimeout);
         try
         {
-            await store.PingAsync(cancellationToken);
+            await store.PingAsync(timeout.Token);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy("The ledger store cannot be reached.", e, data);
+            data["error"] = e.GetType().Name;
+            return HealthCheckResult.Degraded("The ledger store cannot be reached: hook records are spooled locally and written when it is back.", data: data);
         }
 
-        return spool.Count > 0
-            ? HealthCheckResult.Degraded("Ledger records wait in the local spool for the store.", data: data)
-            : HealthCheckResult.Healthy("The ledger store answers.", data);
+        return (readiness.IsReady, spool.Count, spool.RejectedCount) switch
+        {
+            (false, _, _) => HealthCheckResult.Degraded("The ledger store answers; its schema is not in place yet (retried in the background).", data: data),
+            (_, > 0, _) => HealthCheckResult.Degraded("Ledger records wait in the local spool for the store.", data: data),
+            (_, _, > 0) => HealthCheckResult.Degraded("Ledger records refused by the store are set aside in the spool (.rejected) for manual recovery.", data: data),
+            _ => HealthCheckResult.Healthy("The ledger store answers.", data),
+        };
     }
 }

@@ -1,35 +1,51 @@
+using System.Globalization;
 using System.Text.Json;
+using Cds.Service.Hosting;
 using Cds.Service.Policy;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Ledger;
 
 /// <summary>
-/// Records the store could not take (it was down past every retry, or the queue was full), one JSON file per record in
-/// <c>{Cds:DataDirectory}/ledger-spool</c>, written to a temporary name, flushed to disk and renamed, so a file that
-/// exists is whole. The writer offers them to the store again (at start and then periodically) and deletes each once
-/// written; writes are idempotent, so a file offered twice is kept once.
+/// Records the store could not take (it was down past every retry, the queue was full, or older records still wait
+/// here), one JSON file per record in <c>{Cds:DataDirectory}/ledger-spool</c>, in every environment. Each file is
+/// written owner-only (0600, the directory 0700) to a temporary name, flushed to disk and renamed, so a file that exists
+/// is whole. Names start with a sequence number that keeps growing across restarts, so the spool replays in the order
+/// records were spooled; writes are idempotent, so a file offered twice is kept once. A record the store refuses while
+/// it accepts others is set aside as <c>.rejected</c> for manual recovery instead of blocking the ones behind it.
 /// </summary>
 internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<LedgerSpool> logger)
 {
     private const string Extension = ".json";
+    private const string RejectedExtension = ".rejected";
+    private const int SequenceDigits = 12;
+
+    private readonly Lock _sequenceGate = new();
+    private long _sequence = -1;
 
     public string DirectoryPath => Path.GetFullPath(Path.Combine(options.Value.DataDirectory, "ledger-spool"));
 
     /// <summary>How many records wait in the spool.</summary>
     public int Count => Directory.Exists(DirectoryPath) ? Directory.EnumerateFiles(DirectoryPath, "*" + Extension).Count() : 0;
 
+    /// <summary>True when at least one record waits (cheaper than <see cref="Count"/>).</summary>
+    public bool HasRecords => Directory.Exists(DirectoryPath) && Directory.EnumerateFiles(DirectoryPath, "*" + Extension).Any();
+
+    /// <summary>How many records the store refused and were set aside for manual recovery.</summary>
+    public int RejectedCount => Directory.Exists(DirectoryPath) ? Directory.EnumerateFiles(DirectoryPath, "*" + RejectedExtension).Count() : 0;
+
     /// <summary>Keeps <paramref name="record"/>; false (and an error log) when even that failed.</summary>
     public async Task<bool> SaveAsync(HookCallRecord record, CancellationToken cancellationToken)
     {
+        var bounded = LedgerLimits.Bound(record);
         try
         {
-            Directory.CreateDirectory(DirectoryPath);
-            var path = Path.Combine(DirectoryPath, record.Id + Extension);
+            LedgerFiles.EnsurePrivateDirectory(DirectoryPath);
+            var path = Path.Combine(DirectoryPath, $"{NextSequence().ToString("D" + SequenceDigits, CultureInfo.InvariantCulture)}-{FileSafe(bounded.Id)}{Extension}");
             var temporary = path + ".tmp";
-            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            await using (var file = new FileStream(temporary, LedgerFiles.NewPrivateFile()))
             {
-                await JsonSerializer.SerializeAsync(file, record, LedgerJsonContext.Default.HookCallRecord, cancellationToken);
+                await JsonSerializer.SerializeAsync(file, bounded, LedgerJsonContext.Default.HookCallRecord, cancellationToken);
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
@@ -39,15 +55,15 @@ internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
-            Log.SaveFailed(logger, record.Id, e.GetType().Name, e.Message);
+            Log.SaveFailed(logger, bounded.Id, e.GetType().Name, SafeText.ForLog(e.Message) ?? string.Empty);
             return false;
         }
     }
 
-    /// <summary>The spooled files, oldest first (ids are UUID v7, so names sort by time).</summary>
+    /// <summary>The spooled files in the order they were spooled (files of an older build, named by id only, first).</summary>
     public IReadOnlyList<string> Files() =>
         Directory.Exists(DirectoryPath)
-            ? [.. Directory.EnumerateFiles(DirectoryPath, "*" + Extension).Order(StringComparer.Ordinal)]
+            ? [.. Directory.EnumerateFiles(DirectoryPath, "*" + Extension).OrderBy(Sequence).ThenBy(p => p, StringComparer.Ordinal)]
             : [];
 
     /// <summary>Reads a spooled record; a file that cannot be read is set aside as <c>.bad</c> (and logged) and null returned.</summary>
@@ -61,13 +77,48 @@ internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<
         }
         catch (JsonException e)
         {
-            Log.Unreadable(logger, path, e.Message);
+            Log.Unreadable(logger, path, SafeText.ForLog(e.Message) ?? string.Empty);
             File.Move(path, path + ".bad", overwrite: true);
             return null;
         }
     }
 
+    /// <summary>Sets a record the store refuses aside (<c>.rejected</c>), so the records behind it are not blocked.</summary>
+    public void Reject(string path, string recordId, string error)
+    {
+        File.Move(path, Path.ChangeExtension(path, RejectedExtension), overwrite: true);
+        Log.Rejected(logger, recordId, error, Path.ChangeExtension(path, RejectedExtension));
+    }
+
     public static void Remove(string path) => File.Delete(path);
+
+    private long NextSequence()
+    {
+        lock (_sequenceGate)
+        {
+            if (_sequence < 0)
+            {
+                _sequence = Directory.Exists(DirectoryPath)
+                    ? Directory.EnumerateFiles(DirectoryPath).Select(Sequence).DefaultIfEmpty(0).Max()
+                    : 0;
+            }
+
+            return ++_sequence;
+        }
+    }
+
+    // The sequence of a spool file name ("000000000042-<id>.json"); 0 for a name without one.
+    private static long Sequence(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.Length > SequenceDigits && name[SequenceDigits] == '-'
+            && long.TryParse(name.AsSpan(0, SequenceDigits), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            ? sequence
+            : 0;
+    }
+
+    private static string FileSafe(string id) =>
+        string.Concat(id.Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(64));
 
     private static partial class Log
     {
@@ -76,5 +127,8 @@ internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<
 
         [LoggerMessage(2, LogLevel.Error, "Ledger spool file {Path} cannot be read ({Message}); set aside as .bad for manual recovery")]
         public static partial void Unreadable(ILogger logger, string path, string message);
+
+        [LoggerMessage(3, LogLevel.Critical, "Ledger record {RecordId} is refused by the store while it accepts other records ({Error}); set aside as {Path} for manual recovery")]
+        public static partial void Rejected(ILogger logger, string recordId, string error, string path);
     }
 }

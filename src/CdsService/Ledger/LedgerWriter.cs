@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Cds.Service.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Ledger;
@@ -17,6 +18,7 @@ internal sealed partial class LedgerWriter : BackgroundService
 
     private readonly ILedgerStore _store;
     private readonly LedgerSpool _spool;
+    private readonly LedgerReadiness _readiness;
     private readonly LedgerMetrics _metrics;
     private readonly LedgerOptions _options;
     private readonly TimeProvider _time;
@@ -25,10 +27,16 @@ internal sealed partial class LedgerWriter : BackgroundService
     private readonly CancellationTokenSource _abort = new();
     private readonly SemaphoreSlim _spoolGate = new(1, 1);
 
-    public LedgerWriter(ILedgerStore store, LedgerSpool spool, LedgerMetrics metrics, IOptions<LedgerOptions> options, TimeProvider time, ILogger<LedgerWriter> logger)
+    // A wake-up for the spool loop (capacity one: many wake-ups before it runs are one).
+    private readonly Channel<bool> _recoverNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private volatile bool _storeAnswers = true;
+    private volatile bool _spoolMayHaveRecords = true; // looked at on the first batch: an earlier run may have left records
+
+    public LedgerWriter(ILedgerStore store, LedgerSpool spool, LedgerReadiness readiness, LedgerMetrics metrics, IOptions<LedgerOptions> options, TimeProvider time, ILogger<LedgerWriter> logger)
     {
         _store = store;
         _spool = spool;
+        _readiness = readiness;
         _metrics = metrics;
         _options = options.Value;
         _time = time;
@@ -51,6 +59,7 @@ internal sealed partial class LedgerWriter : BackgroundService
     public async Task<bool> SubmitAsync(HookCallRecord record, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+        record = LedgerLimits.Bound(record);
         var pending = new Pending(record);
         if (!_queue.Writer.TryWrite(pending))
         {
@@ -62,7 +71,7 @@ internal sealed partial class LedgerWriter : BackgroundService
             catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
             {
                 // The queue is full (the store is down or slow) or the service is stopping: keep it in the spool.
-                Log.Bypassed(_logger, record.HookInstance, e is ChannelClosedException ? "the service is stopping" : "the queue is full");
+                Log.Bypassed(_logger, SafeText.ForLog(record.HookInstance), e is ChannelClosedException ? "the service is stopping" : "the queue is full");
                 await SpoolRecordsAsync([record], CancellationToken.None);
                 return false;
             }
@@ -88,7 +97,7 @@ internal sealed partial class LedgerWriter : BackgroundService
 
         var waited = _time.GetElapsedTime(started);
         _metrics.HookWaited(waited);
-        Log.Waited(_logger, record.HookInstance, written, waited.TotalMilliseconds);
+        Log.Waited(_logger, SafeText.ForLog(record.HookInstance), written, waited.TotalMilliseconds);
         return written;
     }
 
@@ -106,6 +115,7 @@ internal sealed partial class LedgerWriter : BackgroundService
 
     public override void Dispose()
     {
+        _recoverNow.Writer.TryComplete();
         _abort.Dispose();
         _spoolGate.Dispose();
         base.Dispose();
@@ -126,15 +136,20 @@ internal sealed partial class LedgerWriter : BackgroundService
         }
     }
 
-    /// <summary>Offers the spooled records to the store again: now, then every <see cref="LedgerOptions.SpoolRetryInterval"/>.</summary>
+    /// <summary>
+    /// Offers the spooled records to the store again, oldest first, until the spool is empty or the store refuses: at
+    /// start once the schema is in place, every <see cref="LedgerOptions.SpoolRetryInterval"/>, and at once when new
+    /// records were spooled behind older ones while the store answers.
+    /// </summary>
     internal async Task<int> RecoverSpoolAsync(CancellationToken cancellationToken)
     {
         await _spoolGate.WaitAsync(cancellationToken);
         try
         {
             var recovered = 0;
-            foreach (var chunk in _spool.Files().Chunk(MaxBatch))
+            while (_spool.Files() is { Count: > 0 } files)
             {
+                var chunk = files.Take(MaxBatch).ToList();
                 var records = new List<(string Path, HookCallRecord Record)>();
                 foreach (var path in chunk)
                 {
@@ -144,23 +159,12 @@ internal sealed partial class LedgerWriter : BackgroundService
                     }
                 }
 
-                try
+                var written = await TryRecoverAsync(records, cancellationToken);
+                recovered += written;
+                if (written == 0 && records.Count > 0)
                 {
-                    await _store.AppendAsync([.. records.Select(r => r.Record)], cancellationToken);
+                    break; // the store is still refusing; try again at the next interval
                 }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-                {
-                    Log.SpoolRecoveryFailed(_logger, _spool.Count, e.GetType().Name, e.Message);
-                    return recovered; // the store is still refusing; try again at the next interval
-                }
-
-                foreach (var (path, _) in records)
-                {
-                    LedgerSpool.Remove(path);
-                }
-
-                recovered += records.Count;
-                _metrics.Written(records.Count, TimeSpan.Zero);
             }
 
             if (recovered > 0)
@@ -176,9 +180,68 @@ internal sealed partial class LedgerWriter : BackgroundService
         }
     }
 
+    // Writes a chunk in one transaction; if that fails, one by one, so one record the store refuses (while it takes
+    // the ones after it) is set aside instead of holding the spool. Returns how many were written or set aside.
+    private async Task<int> TryRecoverAsync(List<(string Path, HookCallRecord Record)> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await _store.AppendAsync([.. records.Select(r => r.Record)], cancellationToken);
+            records.ForEach(r => LedgerSpool.Remove(r.Path));
+            _metrics.Written(records.Count, TimeSpan.Zero);
+            _storeAnswers = true;
+            return records.Count;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (records.Count == 1)
+            {
+                _storeAnswers = false;
+                Log.SpoolRecoveryFailed(_logger, _spool.Count, e.GetType().Name, SafeText.ForLog(e.Message) ?? string.Empty);
+                return 0;
+            }
+        }
+
+        var failed = new List<(string Path, HookCallRecord Record, string Error)>();
+        var done = 0;
+        foreach (var (path, record) in records)
+        {
+            try
+            {
+                await _store.AppendAsync([record], cancellationToken);
+                LedgerSpool.Remove(path);
+                _metrics.Written(1, TimeSpan.Zero);
+                done++;
+
+                // The store took this one: those before it that it refused are refused for what they hold.
+                failed.ForEach(f => _spool.Reject(f.Path, f.Record.Id, f.Error));
+                done += failed.Count;
+                failed.Clear();
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                failed.Add((path, record, e.GetType().Name));
+            }
+        }
+
+        _storeAnswers = failed.Count < records.Count;
+        if (done == 0)
+        {
+            Log.SpoolRecoveryFailed(_logger, _spool.Count, failed[0].Error, "every record of the spool's oldest chunk was refused");
+        }
+
+        return done;
+    }
+
     private async Task RecoverSpoolLoopAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.SpoolRetryInterval, _time);
+        // Nothing is replayed before the schema is in place (the store may have been down at start).
+        await _readiness.WaitAsync(stoppingToken);
         do
         {
             try
@@ -187,10 +250,22 @@ internal sealed partial class LedgerWriter : BackgroundService
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Log.SpoolRecoveryFailed(_logger, -1, e.GetType().Name, e.Message);
+                Log.SpoolRecoveryFailed(_logger, -1, e.GetType().Name, SafeText.ForLog(e.Message) ?? string.Empty);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await NextRoundAsync(stoppingToken));
+    }
+
+    // The next spool round: after the interval, or sooner when woken.
+    private async Task<bool> NextRoundAsync(CancellationToken stoppingToken)
+    {
+        using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var interval = Task.Delay(_options.SpoolRetryInterval, _time, round.Token);
+        var woken = _recoverNow.Reader.WaitToReadAsync(round.Token).AsTask();
+        await Task.WhenAny(interval, woken);
+        await round.CancelAsync();
+        _recoverNow.Reader.TryRead(out _);
+        return !stoppingToken.IsCancellationRequested;
     }
 
     private async Task ConsumeAsync()
@@ -224,6 +299,19 @@ internal sealed partial class LedgerWriter : BackgroundService
 
     private async Task WriteAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
+        // Older records wait in the spool: these go behind them, so the store receives records in order. The directory
+        // is only looked at while something may be there (cleared first, then checked, so a concurrent spool is seen).
+        if (_spoolMayHaveRecords && SpoolHasRecords())
+        {
+            await SpoolAsync(batch, cancellationToken);
+            if (_storeAnswers && _readiness.IsReady)
+            {
+                _recoverNow.Writer.TryWrite(true);
+            }
+
+            return;
+        }
+
         var records = batch.Select(p => p.Record).ToList();
         if (await TryWriteAsync(records, _options.MaxAttempts, cancellationToken))
         {
@@ -258,15 +346,17 @@ internal sealed partial class LedgerWriter : BackgroundService
             {
                 await _store.AppendAsync(records, cancellationToken);
                 var elapsed = _time.GetElapsedTime(started);
+                _storeAnswers = true;
                 _metrics.Written(records.Count, elapsed);
                 Log.Written(_logger, records.Count, elapsed.TotalMilliseconds);
                 return true;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                Log.WriteFailed(_logger, records.Count, attempt, attempts, e.GetType().Name, e.Message);
+                Log.WriteFailed(_logger, records.Count, attempt, attempts, e.GetType().Name, SafeText.ForLog(e.Message) ?? string.Empty);
                 if (attempt >= attempts)
                 {
+                    _storeAnswers = false;
                     return false;
                 }
             }
@@ -286,19 +376,31 @@ internal sealed partial class LedgerWriter : BackgroundService
         }
     }
 
+    private bool SpoolHasRecords()
+    {
+        _spoolMayHaveRecords = false;
+        if (_spool.HasRecords)
+        {
+            _spoolMayHaveRecords = true;
+        }
+
+        return _spoolMayHaveRecords;
+    }
+
     private async Task SpoolRecordsAsync(List<HookCallRecord> records, CancellationToken cancellationToken)
     {
         foreach (var record in records)
         {
             if (await _spool.SaveAsync(record, cancellationToken))
             {
+                _spoolMayHaveRecords = true;
                 _metrics.Spooled(1);
-                Log.Spooled(_logger, record.Id, record.HookInstance, string.Join(",", record.AssertionIds));
+                Log.Spooled(_logger, record.Id, SafeText.ForLog(record.HookInstance), string.Join(",", record.AssertionIds));
             }
             else
             {
                 _metrics.Lost(1);
-                Log.Lost(_logger, record.Id, record.HookInstance, string.Join(",", record.AssertionIds));
+                Log.Lost(_logger, record.Id, SafeText.ForLog(record.HookInstance), string.Join(",", record.AssertionIds));
             }
         }
     }

@@ -16,7 +16,12 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
         : base(timeProvider, logger)
     {
         FilePath = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+
+        // Owner-only: the directory 0700, the file 0600 before SQLite opens it (its -wal and -shm inherit the mode).
+        LedgerFiles.EnsurePrivateDirectory(Path.GetDirectoryName(FilePath)!);
+        LedgerFiles.EnsurePrivateFile(FilePath);
+        LedgerFiles.NarrowIfExists(FilePath + "-wal");
+        LedgerFiles.NarrowIfExists(FilePath + "-shm");
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,

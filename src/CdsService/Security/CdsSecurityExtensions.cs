@@ -1,4 +1,5 @@
 using Cds.Service.Hooks;
+using Cds.Service.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -17,6 +18,7 @@ internal static partial class CdsSecurityExtensions
 {
     public const string ClientPolicy = "cds-client";
     public const string CorsPolicy = "cds-browser-clients";
+    private const string ReplayUnavailableKey = "cds.replay-store-unavailable";
 
     /// <summary>Only asymmetric algorithms: never <c>none</c>, never HMAC (CDS Hooks 2.0).</summary>
     public static readonly IReadOnlyList<string> Algorithms =
@@ -110,15 +112,25 @@ internal static partial class CdsSecurityExtensions
             return; // no token: the authorization policy decides (401 unless development mode)
         }
 
+        // The shape first: a hostile token must never make the token library throw (that would be a 500).
         var token = header["Bearer ".Length..].Trim();
-        var handler = new JsonWebTokenHandler();
-        if (!handler.CanReadToken(token))
+        if (JwtShape.Check(token) is { } shape)
         {
-            Reject(context, null, "the bearer token is not a JWT");
+            Reject(context, null, shape);
             return;
         }
 
-        var jwt = handler.ReadJsonWebToken(token);
+        JsonWebToken jwt;
+        try
+        {
+            jwt = new JsonWebTokenHandler().ReadJsonWebToken(token);
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException or FormatException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            Reject(context, null, "the bearer token is not a readable JWT (" + e.GetType().Name + ")");
+            return;
+        }
+
         var keys = context.HttpContext.RequestServices.GetRequiredService<ClientKeyStore>();
         var client = keys.Client(jwt.Issuer);
         if (client is null)
@@ -197,30 +209,47 @@ internal static partial class CdsSecurityExtensions
         }
 
         var replay = context.HttpContext.RequestServices.GetRequiredService<IReplayCache>();
-        if (!await replay.TryRecordAsync(jwt.Issuer, jwt.Id, expires + security.ClockSkew, context.HttpContext.RequestAborted))
+        switch (await replay.TryRecordAsync(jwt.Issuer, jwt.Id, expires + security.ClockSkew, context.HttpContext.RequestAborted))
         {
-            Reject(context, jwt.Issuer, "jti was used before (replay)");
+            case ReplayVerdict.Replay:
+                Reject(context, jwt.Issuer, "jti was used before (replay)");
+                break;
+            case ReplayVerdict.Unavailable:
+                // Not a 401: the token may be fine. The challenge answers 503 with Retry-After (see OnChallengeAsync).
+                context.HttpContext.Items[ReplayUnavailableKey] = true;
+                Reject(context, jwt.Issuer, "the replay store cannot be reached; answered 503");
+                break;
         }
     }
 
     private static Task OnAuthenticationFailed(AuthenticationFailedContext context)
     {
-        // IdentityModel hides PII in its messages by default; the exception type says enough.
-        Log.Rejected(Logger(context.HttpContext), context.Request.Path, null, context.Exception.GetType().Name);
+        // IdentityModel hides PII in its messages by default; the exception type says enough. Failing here also keeps an
+        // exception thrown while reading a token from escaping as a 500 (the shape check should have caught it).
+        Log.Rejected(Logger(context.HttpContext), SafeText.ForLog(context.Request.Path.Value) ?? string.Empty, null, context.Exception.GetType().Name);
+        context.Fail(context.Exception.GetType().Name);
         return Task.CompletedTask;
     }
 
     private static async Task OnChallengeAsync(JwtBearerChallengeContext context)
     {
-        // 401 without any detail of why (CDS Hooks best practice); the reason is in the log.
         context.HandleResponse();
+        if (context.HttpContext.Items.ContainsKey(ReplayUnavailableKey))
+        {
+            var retryAfter = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.StoreDownRetryAfter;
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await HookHandler.Problem(StatusCodes.Status503ServiceUnavailable, "transient", "The service cannot check the token's jti against replay right now; retry after the Retry-After delay.").ExecuteAsync(context.HttpContext);
+            return;
+        }
+
+        // 401 without any detail of why (CDS Hooks best practice); the reason is in the log.
         context.Response.Headers.WWWAuthenticate = "Bearer";
         await HookHandler.Problem(StatusCodes.Status401Unauthorized, "login", "Authentication required.").ExecuteAsync(context.HttpContext);
     }
 
     private static void Reject(ResultContext<JwtBearerOptions> context, string? issuer, string reason)
     {
-        Log.Rejected(Logger(context.HttpContext), context.Request.Path, issuer, reason);
+        Log.Rejected(Logger(context.HttpContext), SafeText.ForLog(context.Request.Path.Value) ?? string.Empty, SafeText.ForLog(issuer), reason);
         context.Fail(reason);
     }
 

@@ -33,7 +33,7 @@ internal sealed class FhirServerGuard(IOptions<SecurityOptions> options, ClientK
             return "fhirServer is not on the allowlist of this CDS client.";
         }
 
-        if (IPAddress.TryParse(fhirServer.IdnHost, out var literal) && IsPrivate(literal) && !AllowsPrivate(security))
+        if (IPAddress.TryParse(fhirServer.IdnHost.Trim('[', ']'), out var literal) && IsPrivate(literal) && !AllowsPrivate(security))
         {
             return "fhirServer is a loopback, link-local or private address.";
         }
@@ -73,30 +73,6 @@ internal sealed class FhirServerGuard(IOptions<SecurityOptions> options, ClientK
         return candidate.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
     }
 
-    internal static bool IsPrivate(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var first = address.GetAddressBytes()[0];
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (first & 0xFE) == 0xFC;
-        }
-
-        var b = address.GetAddressBytes();
-        return b[0] == 10 || b[0] == 0 || b[0] == 127
-            || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-            || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)
-            || b[0] >= 224;
-    }
+    /// <summary>Loopback, private, link-local, reserved, or an IPv6 form that embeds one (<see cref="SpecialAddresses"/>).</summary>
+    internal static bool IsPrivate(IPAddress address) => SpecialAddresses.IsSpecial(address);
 }

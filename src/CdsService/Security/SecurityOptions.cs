@@ -24,6 +24,17 @@ internal sealed class SecurityOptions
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>What the JWT replay (<c>jti</c>) check does while the shared store cannot be reached: refuse (503, the default) or use a local cache.</summary>
+    public ReplayFallback ReplayCheckWhenStoreDown { get; set; } = ReplayFallback.Refuse;
+
+    /// <summary>The longest the replay check waits for the store before it counts as down.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10")]
+    public TimeSpan ReplayCheckTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The <c>Retry-After</c> of a 503 answered while the replay store is down.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan StoreDownRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Browser origins allowed by CORS (e.g. https://sandbox.cds-hooks.org).</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
