@@ -47,6 +47,13 @@ internal sealed record HookRequest
             return null;
         }
 
+        // CDS Hooks 2.0: "A universally unique identifier (UUID) for this particular hook call" (which also bounds it).
+        if (!Guid.TryParseExact(hookInstance, "D", out _))
+        {
+            error = "'hookInstance' must be a UUID, e.g. \"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea\".";
+            return null;
+        }
+
         if (!root.TryGetProperty("context", out var context) || context.ValueKind != JsonValueKind.Object)
         {
             error = "'context' is required and must be an object.";

@@ -1,4 +1,4 @@
-using Cds.Service.Hooks;
+using Cds.Service.Contract;
 using Cds.Service.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -59,10 +59,10 @@ internal static partial class LedgerAuthentication
                     {
                         context.HandleResponse();
                         context.Response.Headers.WWWAuthenticate = "Bearer";
-                        await HookHandler.Problem(StatusCodes.Status401Unauthorized, "login", "Authentication required.").ExecuteAsync(context.HttpContext);
+                        await Problem.Result(StatusCodes.Status401Unauthorized, "login", "Authentication required.").ExecuteAsync(context.HttpContext);
                     },
                     OnForbidden = context =>
-                        HookHandler.Problem(StatusCodes.Status403Forbidden, "forbidden", "The token does not carry the scope the ledger requires.").ExecuteAsync(context.HttpContext),
+                        Problem.Result(StatusCodes.Status403Forbidden, "forbidden", "The token does not carry the scope the ledger requires.").ExecuteAsync(context.HttpContext),
                 };
             });
 

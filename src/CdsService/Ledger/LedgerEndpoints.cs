@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
-using Cds.Service.Hooks;
+using Cds.Service.Contract;
 
 namespace Cds.Service.Ledger;
 
@@ -34,7 +34,7 @@ internal static partial class LedgerEndpoints
         var found = await store.FindAssertionAsync(id, cancellationToken);
         Log.Read(Logger(loggers), Reader(context.User), id, found is not null);
         return found is null
-            ? HookHandler.Problem(StatusCodes.Status404NotFound, "not-found", $"No coverage assertion '{id}' is on record.")
+            ? Problem.Result(StatusCodes.Status404NotFound, "not-found", $"No coverage assertion '{id}' is on record.")
             : TypedResults.Json(View(found), LedgerJsonContext.Default.AssertionView);
     }
 
@@ -45,7 +45,7 @@ internal static partial class LedgerEndpoints
         Log.Read(Logger(loggers), Reader(context.User), id, found?.Call.Response is not null);
         if (found?.Call.Response is not { } response)
         {
-            return HookHandler.Problem(StatusCodes.Status404NotFound, "not-found", $"No answer carrying coverage assertion '{id}' is on record.");
+            return Problem.Result(StatusCodes.Status404NotFound, "not-found", $"No answer carrying coverage assertion '{id}' is on record.");
         }
 
         context.Response.Headers["X-Response-SHA256"] = found.Call.ResponseSha256;
@@ -59,19 +59,19 @@ internal static partial class LedgerEndpoints
         var patient = query["patient"].ToString();
         if (string.IsNullOrWhiteSpace(patient))
         {
-            return HookHandler.Problem(StatusCodes.Status400BadRequest, "required", "'patient' (the patient id as sent by the EHR) is required.");
+            return Problem.Result(StatusCodes.Status400BadRequest, "required", "'patient' (the patient id as sent by the EHR) is required.");
         }
 
         if (!TryParseBound(query["from"].ToString(), endOfDay: false, out var from) || !TryParseBound(query["to"].ToString(), endOfDay: true, out var to))
         {
-            return HookHandler.Problem(StatusCodes.Status400BadRequest, "invalid", "'from' and 'to' must be dates (2026-11-24) or ISO 8601 times with an offset (2026-11-24T18:00:00Z).");
+            return Problem.Result(StatusCodes.Status400BadRequest, "invalid", "'from' and 'to' must be dates (2026-11-24) or ISO 8601 times with an offset (2026-11-24T18:00:00Z).");
         }
 
         var count = DefaultCount;
         if (query["_count"].ToString() is { Length: > 0 } countText
             && (!int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxCount))
         {
-            return HookHandler.Problem(StatusCodes.Status400BadRequest, "invalid", $"'_count' must be a number from 1 to {MaxCount}.");
+            return Problem.Result(StatusCodes.Status400BadRequest, "invalid", $"'_count' must be a number from 1 to {MaxCount}.");
         }
 
         var rows = await store.SearchAsync(patient, from ?? DateTimeOffset.UnixEpoch, to ?? DateTimeOffset.MaxValue.AddYears(-1), count + 1, cancellationToken);

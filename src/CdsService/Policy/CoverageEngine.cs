@@ -3,7 +3,12 @@ using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
 
+using Cds.Service.Prefetch;
+
 namespace Cds.Service.Policy;
+
+/// <summary>The patient's record read for one call: its size, its facts, and the keys with unreadable resources.</summary>
+internal sealed record PatientRecordRead(int Resources, ClinicalFacts Facts, IReadOnlyList<DataFailure> Unreadable);
 
 /// <summary>The policy, loaded once, with its fact extractor and evaluator: the service's only door into FhirMapping's logic.</summary>
 internal sealed class CoverageEngine : IDisposable
@@ -36,15 +41,29 @@ internal sealed class CoverageEngine : IDisposable
 
     /// <summary>
     /// Reads the patient's data (deserializing only what the policy uses) and extracts the facts, at most one call per
-    /// core at a time. Returns how many resources the record held, for the resource limit.
+    /// core at a time. Returns how many resources the record held, for the resource limit, and for each prefetch key
+    /// whose resources could not all be read (a value of the wrong FHIR type, an unknown resource), a data failure.
     /// </summary>
-    public async Task<(int Resources, ClinicalFacts Facts)> ReadAsync(IEnumerable<System.Text.Json.JsonElement> resourcesOrBundles, CancellationToken cancellationToken)
+    public async Task<PatientRecordRead> ReadAsync(PatientData data, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(data);
         await _readers.WaitAsync(cancellationToken);
         try
         {
-            var record = Extractor.Read(resourcesOrBundles);
-            return (record.Count, Extractor.Extract(record));
+            var record = Extractor.Read([]);
+            var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (key, item) in data.Keyed)
+            {
+                var before = record.Unreadable;
+                record.Add(item);
+                if (record.Unreadable > before)
+                {
+                    unreadable[key] = unreadable.GetValueOrDefault(key) + record.Unreadable - before;
+                }
+            }
+
+            var failures = unreadable.Select(u => new DataFailure(u.Key, $"{u.Value} resource(s) could not be read (not FHIR R4, or a value of the wrong type)")).ToList();
+            return new PatientRecordRead(record.Count, Extractor.Extract(record), failures);
         }
         finally
         {

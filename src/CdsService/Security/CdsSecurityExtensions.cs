@@ -1,4 +1,4 @@
-using Cds.Service.Hooks;
+using Cds.Service.Contract;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -30,6 +30,7 @@ internal static partial class CdsSecurityExtensions
     {
         var services = builder.Services;
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         services.AddSingleton<ClientKeyStore>();
         services.AddSingleton<FhirServerGuard>();
         services.AddHttpClient(ClientKeyStore.HttpClientName)
@@ -90,6 +91,12 @@ internal static partial class CdsSecurityExtensions
         if (security.DevelopmentMode)
         {
             Log.DevelopmentMode(logger);
+        }
+
+        if (security.PublicBaseUrl is null)
+        {
+            // Only possible in the Development environment (SecurityOptionsValidator).
+            Log.NoPublicBaseUrl(logger);
         }
         else if (security.Clients.Count == 0)
         {
@@ -154,7 +161,7 @@ internal static partial class CdsSecurityExtensions
             return;
         }
 
-        var expected = ExpectedAudiences(context.Request, security.PublicBaseUrl);
+        var expected = ExpectedAudiences(context.Request, security);
         if (!jwt.Audiences.Any(a => expected.Any(e => SameUrl(a, e))))
         {
             Reject(context, jwt.Issuer, "aud is not the URL invoked");
@@ -215,7 +222,7 @@ internal static partial class CdsSecurityExtensions
         // 401 without any detail of why (CDS Hooks best practice); the reason is in the log.
         context.HandleResponse();
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        await HookHandler.Problem(StatusCodes.Status401Unauthorized, "login", "Authentication required.").ExecuteAsync(context.HttpContext);
+        await Problem.Result(StatusCodes.Status401Unauthorized, "login", "Authentication required.").ExecuteAsync(context.HttpContext);
     }
 
     private static void Reject(ResultContext<JwtBearerOptions> context, string? issuer, string reason)
@@ -228,9 +235,9 @@ internal static partial class CdsSecurityExtensions
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Cds.Service.Security");
 
     // aud must be the URL of the endpoint invoked; for feedback, the service's URL is accepted as well.
-    private static List<string> ExpectedAudiences(HttpRequest request, Uri? publicBaseUrl)
+    private static List<string> ExpectedAudiences(HttpRequest request, SecurityOptions security)
     {
-        var baseUrl = publicBaseUrl?.AbsoluteUri.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var baseUrl = PublicBaseUrl.For(request, security).AbsoluteUri.TrimEnd('/');
         var path = request.Path.Value ?? string.Empty;
         var audiences = new List<string> { baseUrl + path };
         if (path.EndsWith("/feedback", StringComparison.Ordinal))
@@ -252,6 +259,9 @@ internal static partial class CdsSecurityExtensions
 
         [LoggerMessage(2, LogLevel.Warning, "No trusted CDS clients are configured (Cds:Security:Clients): every CDS Hooks call will be refused with 401.")]
         public static partial void NoClients(ILogger logger);
+
+        [LoggerMessage(4, LogLevel.Warning, "Cds:Security:PublicBaseUrl is not set: in the Development environment the URL each request was sent to (its Host header) is used for the JWT aud check and the cards' links. Set it anywhere real.")]
+        public static partial void NoPublicBaseUrl(ILogger logger);
 
         [LoggerMessage(3, LogLevel.Warning, "Refused a call to {Path} from issuer {Issuer}: {Reason}")]
         public static partial void Rejected(ILogger logger, string path, string? issuer, string reason);
