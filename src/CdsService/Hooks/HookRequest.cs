@@ -48,7 +48,7 @@ internal sealed record HookRequest
         }
 
         // CDS Hooks 2.0: "A universally unique identifier (UUID) for this particular hook call" (which also bounds it).
-        if (!Guid.TryParseExact(hookInstance, "D", out _))
+        if (hookInstance!.Length != 36 || !Guid.TryParseExact(hookInstance, "D", out _))
         {
             error = "'hookInstance' must be a UUID, e.g. \"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea\".";
             return null;

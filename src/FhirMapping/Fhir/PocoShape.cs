@@ -7,8 +7,10 @@ namespace Cds.FhirMapping.Fhir;
 
 /// <summary>
 /// Whether every element of a resource read in Ostrich mode can be used. Ostrich mode keeps a value of the wrong JSON
-/// type (a number for a date, an array for a single CodeableConcept, an object for a code) and the property getter
-/// then throws; such a resource is treated as unreadable instead of failing whoever reads it later.
+/// type (a number for a date, an array for a single CodeableConcept, an object for a code, a string for a
+/// CodeableConcept): the property getter then throws, or the value silently reads as absent. Such a resource is
+/// unreadable (the caller names it as missing data) instead of failing, or misleading, whoever reads it later. Unknown
+/// elements of a resource and malformed dates stay lenient.
 /// </summary>
 internal static class PocoShape
 {
@@ -21,6 +23,17 @@ internal static class PocoShape
         if (depth > MaxDepth || ModelInfo.ModelInspector.FindOrImportClassMapping(node.GetType()) is not { } mapping)
         {
             return false;
+        }
+
+        foreach (var (name, element) in node.EnumerateElements())
+        {
+            // Ostrich keeps what did not fit as an element the type does not have: an object where a primitive was
+            // expected ("code": {…}), or a primitive where an object was expected ("clinicalStatus": "active").
+            if (mapping.FindMappedElementByName(name) is null
+                && (node is PrimitiveType || (name == "value" && node is not Resource && element is PrimitiveType)))
+            {
+                return false;
+            }
         }
 
         foreach (var property in mapping.PropertyMappings)
