@@ -21,9 +21,12 @@ internal sealed class DeadlineOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan AnswerReserve { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Longest wait for a hook slot (<c>Cds:MaxConcurrentHooks</c>); past it the answer is 503 with Retry-After.</summary>
+    /// <summary>
+    /// Longest wait for a hook slot (<c>Cds:MaxConcurrentHooks</c>); past it the answer is 503 with Retry-After. Half the
+    /// budget by default: a call that waited that long still has 2 s for its FHIR queries (measured: bench/deadline-load.sh).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
-    public TimeSpan SlotWait { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan SlotWait { get; set; } = TimeSpan.FromSeconds(2.5);
 
     /// <summary>Most hook calls waiting for a slot at once; one more is answered 503 at once.</summary>
     [Range(0, 100_000)]
