@@ -18,6 +18,10 @@ internal static class CdsServiceExtensions
         builder.Services.AddOptions<DeadlineOptions>().BindConfiguration(DeadlineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.ConfigureDeadlines();
+
+        // The plain-text log: one escaped, bounded line per record (OneLineConsoleFormatter).
+        builder.Logging.AddConsoleFormatter<OneLineConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.FormatterName = OneLineConsoleFormatter.FormatterName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new CoverageEngine(sp.GetRequiredService<IOptions<CdsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp =>

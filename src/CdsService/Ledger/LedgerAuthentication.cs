@@ -52,7 +52,7 @@ internal static partial class LedgerAuthentication
                 {
                     OnAuthenticationFailed = context =>
                     {
-                        Log.Refused(Logger(context.HttpContext), context.Request.Path, context.Exception.GetType().Name);
+                        Log.Refused(Logger(context.HttpContext), LogText.Safe(context.Request.Path.Value, 200), context.Exception.GetType().Name);
                         return Task.CompletedTask;
                     },
                     OnChallenge = async context =>

@@ -32,9 +32,9 @@ internal static partial class LedgerEndpoints
     {
         NoStore(context);
         var found = await store.FindAssertionAsync(id, cancellationToken);
-        Log.Read(Logger(loggers), Reader(context.User), id, found is not null);
+        Log.Read(Logger(loggers), LogText.Safe(Reader(context.User), 200), LogText.Safe(id, 100), found is not null);
         return found is null
-            ? Problem.Result(StatusCodes.Status404NotFound, "not-found", $"No coverage assertion '{id}' is on record.")
+            ? Problem.Result(StatusCodes.Status404NotFound, "not-found", $"No coverage assertion '{LogText.Safe(id, 100)}' is on record.")
             : TypedResults.Json(View(found), LedgerJsonContext.Default.AssertionView);
     }
 
@@ -42,10 +42,10 @@ internal static partial class LedgerEndpoints
     {
         NoStore(context);
         var found = await store.FindAssertionAsync(id, cancellationToken);
-        Log.Read(Logger(loggers), Reader(context.User), id, found?.Call.Response is not null);
+        Log.Read(Logger(loggers), LogText.Safe(Reader(context.User), 200), LogText.Safe(id, 100), found?.Call.Response is not null);
         if (found?.Call.Response is not { } response)
         {
-            return Problem.Result(StatusCodes.Status404NotFound, "not-found", $"No answer carrying coverage assertion '{id}' is on record.");
+            return Problem.Result(StatusCodes.Status404NotFound, "not-found", $"No answer carrying coverage assertion '{LogText.Safe(id, 100)}' is on record.");
         }
 
         context.Response.Headers["X-Response-SHA256"] = found.Call.ResponseSha256;
@@ -77,7 +77,7 @@ internal static partial class LedgerEndpoints
         var rows = await store.SearchAsync(patient, from ?? DateTimeOffset.UnixEpoch, to ?? DateTimeOffset.MaxValue.AddYears(-1), count + 1, cancellationToken);
         var page = rows.Take(count).Select(r => new AssertionSummaryView(
             r.AssertionId, $"{BasePath}/{Uri.EscapeDataString(r.AssertionId)}", r.RecordedAt, r.OrderReference, r.Covered, r.PaNeeded, r.Outcome, r.ServiceId, r.Hook, r.HookInstance, r.CallId)).ToList();
-        Log.Searched(Logger(loggers), Reader(context.User), page.Count);
+        Log.Searched(Logger(loggers), LogText.Safe(Reader(context.User), 200), page.Count);
         return TypedResults.Json(new AssertionSearchResult(patient, from, to, page.Count, rows.Count > count, page), LedgerJsonContext.Default.AssertionSearchResult);
     }
 
