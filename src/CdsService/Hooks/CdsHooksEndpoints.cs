@@ -3,7 +3,6 @@ using System.Runtime.ExceptionServices;
 using Cds.Service.Contract;
 using Cds.Service.Discovery;
 using Cds.Service.Feedback;
-using Cds.Service.Hosting;
 using Cds.Service.Security;
 using Microsoft.Extensions.Options;
 

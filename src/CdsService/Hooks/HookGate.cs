@@ -1,4 +1,3 @@
-using Cds.Service.Hosting;
 using Cds.Service.Policy;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Evaluation;
+using Cds.Service.Contract;
 using Cds.Service.Prefetch;
 
 namespace Cds.Service.Hooks;

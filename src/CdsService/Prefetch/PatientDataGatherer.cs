@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Cds.Service.Contract;
 using Cds.Service.Discovery;
-using Cds.Service.Hooks;
 using Cds.Service.Hosting;
 using Microsoft.Extensions.Options;
 

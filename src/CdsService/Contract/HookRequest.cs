@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Cds.Service.Hooks;
+namespace Cds.Service.Contract;
 
 /// <summary>A CDS Hooks 2.0 request for order-sign or order-select, checked field by field.</summary>
 internal sealed record HookRequest

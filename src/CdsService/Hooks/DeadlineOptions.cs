@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Cds.Service.Hosting;
+namespace Cds.Service.Hooks;
 
 /// <summary>
 /// Time limits of a call (section <c>Cds:Deadlines</c>): how long a body may take to arrive, how long a hook may wait

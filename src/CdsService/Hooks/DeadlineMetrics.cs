@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
+using Cds.Service.Hosting;
 
-namespace Cds.Service.Hosting;
+namespace Cds.Service.Hooks;
 
 /// <summary>
 /// Calls answered early because a deadline would be missed: <c>cds.hook.deadline.refused</c> (by <c>cds.reason</c>:
