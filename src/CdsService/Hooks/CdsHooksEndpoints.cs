@@ -102,7 +102,12 @@ internal static class CdsHooksEndpoints
         if (slot is null)
         {
             deadlineMetrics.Refused(DeadlineMetrics.NoSlot);
-            return new HookOutcome.Overloaded(deadlines.RetryAfter, $"Every hook slot is busy; the call could not be started within its budget. Retry after {deadlines.RetryAfter.TotalSeconds:0} s.");
+
+            // On record with the request's identifiers (hook instance, patient) when it is well formed: parsing is cheap.
+            return new HookOutcome.Overloaded(deadlines.RetryAfter, $"Every hook slot is busy; the call could not be started within its budget. Retry after {deadlines.RetryAfter.TotalSeconds:0} s.")
+            {
+                Trace = HookTrace.Empty with { Request = HookRequest.Parse(document.RootElement, out _) },
+            };
         }
 
         var remaining = deadlines.HookBudget - Stopwatch.GetElapsedTime(started) - deadlines.AnswerReserve;
