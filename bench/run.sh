@@ -144,7 +144,7 @@ record_rss() { # process pid phase
 
 log "starting the service (Release, development mode: unsigned calls, http fhirServer on loopback)"
 start service "$(bin CdsService)" Cds.Service.dll --urls "http://$host:$svc_port" \
-  --Cds:Security:DevelopmentMode=true --Cds:DataDirectory="$out/data"
+  --Cds:Security:DevelopmentMode=true --Cds:Security:PublicBaseUrl="http://$host:$svc_port/" --Cds:DataDirectory="$out/data"
 start fakeehr "$(bin Cds.FakeEhr)" Cds.FakeEhr.dll --urls "http://$host:$ehr_port" \
   --corpus "$out/corpus" --delay-ms "$delay_ms" --page-size "$page_size"
 wait_up "http://$host:$svc_port/alive" "$service_pid"
@@ -225,7 +225,7 @@ for mode in server workstation; do
   mkdir -p "$out/data-gc"
   export DOTNET_gcServer=$gc_server
   start gcservice "$(bin CdsService)" Cds.Service.dll --urls "http://$host:$svc_port" \
-    --Cds:Security:DevelopmentMode=true --Cds:DataDirectory="$out/data-gc"
+    --Cds:Security:DevelopmentMode=true --Cds:Security:PublicBaseUrl="http://$host:$svc_port/" --Cds:DataDirectory="$out/data-gc"
   unset DOTNET_gcServer
   wait_up "http://$host:$svc_port/alive" "$gcservice_pid"
   wrk_run warmup "gc-$mode" typical "$out/corpus/typical.json" 8 1 "$service_url" 2

@@ -26,6 +26,9 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
         DataDirectory = Directory.CreateTempSubdirectory("cds-tests-").FullName;
     }
 
+    /// <summary>The host environment (Testing unless a test needs Development's defaults).</summary>
+    public string Environment { get; init; } = "Testing";
+
     /// <summary>The EHR's FHIR server.</summary>
     public WireMockServer Ehr { get; }
 
@@ -58,7 +61,7 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("Cds:DataDirectory", DataDirectory);
         builder.UseSetting("Cds:Fhir:RequestTimeout", "00:00:02");
         builder.UseSetting("Cds:Fhir:HookBudget", "00:00:04");
@@ -76,6 +79,7 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
             new("Cds:Security:FhirServers:AllowPrivateNetworks", "true"),
             new("Cds:Security:AllowedOrigins:0", "https://sandbox.cds-hooks.org"),
             new("Cds:Security:MaxRequestBodyBytes", "1048576"),
+            new("Cds:Security:PublicBaseUrl", "http://localhost/"),
         };
         trust.AddRange(TestTokens.EcJwkSettings("Cds:Security:Clients:0:Keys:0", TestTokens.EcKey, TestTokens.EcKid));
         trust.AddRange(TestTokens.RsaJwkSettings("Cds:Security:Clients:0:Keys:1", TestTokens.RsaKey, TestTokens.RsaKid));

@@ -82,7 +82,7 @@ public sealed class ChartReadingTests : IClassFixture<CdsServiceFactory>
                 ["code"] = Concept("http://hl7.org/fhir/sid/icd-10-cm", "C92.01"), ["onsetDateTime"] = "2026-11-24",
             })), HttpStatusCode.OK, "conditional", "Conflicting records"),
         ["a wrongly typed chimerism value is a named gap"] = new(["observations"], r =>
-            Find(r, "obs-chim-cd3-2026-10")["valueQuantity"]!["value"] = "seventy-two", HttpStatusCode.OK, "conditional", "wrong FHIR type"),
+            Find(r, "obs-chim-cd3-2026-10")["valueQuantity"]!["value"] = "seventy-two", HttpStatusCode.OK, "conditional", "could not be read"),
     };
 
     public static TheoryData<string, bool> All()

@@ -1,16 +1,24 @@
 using System.Text.Json;
+using Cds.Service.Contract;
 
 namespace Cds.Service.Feedback;
 
-/// <summary>Checks a CDS Hooks 2.0 feedback body: <c>{"feedback":[{card, outcome, outcomeTimestamp, …}]}</c>.</summary>
+/// <summary>Checks a CDS Hooks 2.0 feedback body: <c>{"feedback":[{card, outcome, outcomeTimestamp, …}]}</c>, within limits.</summary>
 internal static class FeedbackRequest
 {
-    public static IReadOnlyList<JsonElement>? Parse(JsonElement root, out string? error)
+    public static IReadOnlyList<JsonElement>? Parse(JsonElement root, FeedbackOptions limits, out BodyProblem? refusal)
     {
-        error = null;
+        ArgumentNullException.ThrowIfNull(limits);
+        refusal = null;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("feedback", out var list) || list.ValueKind != JsonValueKind.Array)
         {
-            error = "The body must be an object with a 'feedback' array.";
+            refusal = Invalid("The body must be an object with a 'feedback' array.");
+            return null;
+        }
+
+        if (list.GetArrayLength() > limits.MaxItems)
+        {
+            refusal = TooCostly($"{list.GetArrayLength()} feedback items exceed the limit of {limits.MaxItems} per post.");
             return null;
         }
 
@@ -21,38 +29,44 @@ internal static class FeedbackRequest
             var at = $"feedback[{i++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                error = $"'{at}' must be an object.";
+                refusal = Invalid($"'{at}' must be an object.");
                 return null;
             }
 
-            if (!IsString(item, "card"))
+            if (System.Text.Encoding.UTF8.GetByteCount(item.GetRawText()) > limits.MaxItemBytes)
             {
-                error = $"'{at}.card' (the card's uuid) is required.";
+                refusal = TooCostly($"'{at}' is larger than {limits.MaxItemBytes} bytes.");
+                return null;
+            }
+
+            if (!IsString(item, "card") || item.GetProperty("card").GetString()!.Length > limits.MaxCardIdLength)
+            {
+                refusal = Invalid($"'{at}.card' (the card's uuid) is required, at most {limits.MaxCardIdLength} characters.");
                 return null;
             }
 
             var outcome = item.TryGetProperty("outcome", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
             if (outcome is not ("accepted" or "overridden"))
             {
-                error = $"'{at}.outcome' must be 'accepted' or 'overridden'.";
+                refusal = Invalid($"'{at}.outcome' must be 'accepted' or 'overridden'.");
                 return null;
             }
 
             if (!IsString(item, "outcomeTimestamp") || !DateTimeOffset.TryParse(item.GetProperty("outcomeTimestamp").GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _))
             {
-                error = $"'{at}.outcomeTimestamp' must be an ISO 8601 timestamp.";
+                refusal = Invalid($"'{at}.outcomeTimestamp' must be an ISO 8601 timestamp.");
                 return null;
             }
 
             if (outcome == "accepted" && (!item.TryGetProperty("acceptedSuggestions", out var accepted) || accepted.ValueKind != JsonValueKind.Array))
             {
-                error = $"'{at}.acceptedSuggestions' is required for accepted outcomes.";
+                refusal = Invalid($"'{at}.acceptedSuggestions' is required for accepted outcomes.");
                 return null;
             }
 
             if (item.TryGetProperty("overrideReason", out var reason) && reason.ValueKind != JsonValueKind.Object)
             {
-                error = $"'{at}.overrideReason' must be an object.";
+                refusal = Invalid($"'{at}.overrideReason' must be an object.");
                 return null;
             }
 
@@ -64,4 +78,8 @@ internal static class FeedbackRequest
 
     private static bool IsString(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString());
+
+    private static BodyProblem Invalid(string diagnostics) => new(StatusCodes.Status400BadRequest, "invalid", diagnostics);
+
+    private static BodyProblem TooCostly(string diagnostics) => new(StatusCodes.Status422UnprocessableEntity, "too-costly", diagnostics);
 }

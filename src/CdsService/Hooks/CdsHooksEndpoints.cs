@@ -1,7 +1,8 @@
-using System.Text.Json;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Cds.Service.Contract;
 using Cds.Service.Discovery;
 using Cds.Service.Feedback;
-using Cds.Service.Ledger;
 using Cds.Service.Security;
 using Microsoft.Extensions.Options;
 
@@ -25,59 +26,119 @@ internal static class CdsHooksEndpoints
 
     private static Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult GetDiscovery(DiscoveryDocument discovery) => TypedResults.Bytes(discovery.Json, "application/json");
 
-    private static async Task<IResult> PostHookAsync(string id, HttpRequest request, HookHandler handler, LedgerRecorder ledger, HookGate gate, CancellationToken cancellationToken)
+    /// <summary>
+    /// Read the body (bounded in size and time, before any slot is taken), wait a bounded time for a slot, decide,
+    /// map the outcome to HTTP once, and let the ledger observe it.
+    /// </summary>
+    private static async Task<IResult> PostHookAsync(
+        string id,
+        HttpRequest request,
+        HookHandler handler,
+        HookGate gate,
+        IHookObserver observer,
+        IOptions<SecurityOptions> security,
+        IOptions<DeadlineOptions> deadlines,
+        DeadlineMetrics deadlineMetrics,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        using var slot = await gate.EnterAsync(cancellationToken);
-
-        // Every call goes on record in the coverage assertion ledger, with its answer byte for byte.
-        var entry = ledger.Begin(id, request.HttpContext.User);
-        IResult result;
-        try
-        {
-            result = await AnswerHookAsync(id, request, handler, entry, cancellationToken);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            await ledger.RecordFailureAsync(entry, e);
-            throw;
-        }
-
-        return await ledger.RecordAsync(entry, result, cancellationToken);
-    }
-
-    private static async Task<IResult> AnswerHookAsync(string id, HttpRequest request, HookHandler handler, LedgerEntry entry, CancellationToken cancellationToken)
-    {
-        var (document, problem) = await ReadJsonAsync(request, cancellationToken);
-        if (document is null)
-        {
-            return problem!;
-        }
-
+        var receivedAt = time.GetUtcNow();
+        var started = Stopwatch.GetTimestamp();
+        var (document, problem) = await JsonBody.ReadAsync(request, security.Value.MaxRequestBodyBytes, deadlines.Value.BodyRead, cancellationToken);
         using (document)
         {
-            entry.Stage("read");
-            return await handler.HandleAsync(id, document.RootElement, BaseUrl(request), request.HttpContext.User, entry, cancellationToken);
+            var read = Stopwatch.GetTimestamp();
+            var outcome = default(HookOutcome);
+            try
+            {
+                outcome = await DecideAsync(id, request, document, problem, handler, gate, security.Value, deadlines.Value, deadlineMetrics, cancellationToken);
+                outcome = outcome with { Trace = outcome.Trace with { Stages = [new HookStage("read", Milliseconds(started, read)), .. outcome.Trace.Stages] } };
+                var mapped = Stopwatch.GetTimestamp();
+                var answer = HookResults.Map(outcome);
+                outcome = outcome with { Trace = outcome.Trace.Staged("serialize", Milliseconds(mapped, Stopwatch.GetTimestamp())) };
+                await observer.ObserveAsync(new ObservedHookCall(id, request.HttpContext.User, receivedAt, outcome, answer), cancellationToken);
+                return answer;
+            }
+            catch (HookFlowException e) when (!cancellationToken.IsCancellationRequested && e.InnerException is { } bug)
+            {
+                // A bug: on record as such, with what the flow had found; the exception handler answers 500 without any detail.
+                await observer.ObserveFailureAsync(new ObservedHookCall(id, request.HttpContext.User, receivedAt, new HookOutcome.NothingToSay { Trace = e.Trace }, null), bug);
+                ExceptionDispatchInfo.Throw(bug);
+                throw;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not HookFlowException)
+            {
+                await observer.ObserveFailureAsync(new ObservedHookCall(id, request.HttpContext.User, receivedAt, outcome ?? new HookOutcome.NothingToSay(), null), e);
+                throw;
+            }
         }
     }
 
-    private static async Task<IResult> PostFeedbackAsync(string id, HttpRequest request, DiscoveryDocument discovery, FeedbackStore store, CancellationToken cancellationToken)
+    private static async Task<HookOutcome> DecideAsync(
+        string id,
+        HttpRequest request,
+        System.Text.Json.JsonDocument? document,
+        BodyProblem? problem,
+        HookHandler handler,
+        HookGate gate,
+        SecurityOptions security,
+        DeadlineOptions deadlines,
+        DeadlineMetrics deadlineMetrics,
+        CancellationToken cancellationToken)
+    {
+        if (document is null)
+        {
+            if (problem!.Status == StatusCodes.Status408RequestTimeout)
+            {
+                deadlineMetrics.Refused(DeadlineMetrics.BodyTimeout);
+            }
+
+            return new HookOutcome.Rejected(problem.Status, problem.Code, problem.Diagnostics);
+        }
+
+        // The budget starts once the body is in: a slow client's own slowness is not the service's latency.
+        var started = Stopwatch.GetTimestamp();
+        using var slot = await gate.TryEnterAsync(deadlines.HookBudget - deadlines.AnswerReserve, cancellationToken);
+        if (slot is null)
+        {
+            deadlineMetrics.Refused(DeadlineMetrics.NoSlot);
+
+            // On record with the request's identifiers (hook instance, patient) when it is well formed: parsing is cheap.
+            return new HookOutcome.Overloaded(deadlines.RetryAfter, $"Every hook slot is busy; the call could not be started within its budget. Retry after {deadlines.RetryAfter.TotalSeconds:0} s.")
+            {
+                Trace = HookTrace.Empty with { Request = HookRequest.Parse(document.RootElement, out _) },
+            };
+        }
+
+        var remaining = deadlines.HookBudget - Stopwatch.GetElapsedTime(started) - deadlines.AnswerReserve;
+        return await handler.HandleAsync(new HookCall(id, document.RootElement, PublicBaseUrl.For(request, security), request.HttpContext.User, remaining), cancellationToken);
+    }
+
+    private static async Task<IResult> PostFeedbackAsync(
+        string id,
+        HttpRequest request,
+        DiscoveryDocument discovery,
+        FeedbackStore store,
+        IOptions<FeedbackOptions> feedback,
+        IOptions<DeadlineOptions> deadlines,
+        CancellationToken cancellationToken)
     {
         if (discovery.Find(id) is null)
         {
-            return HookHandler.Problem(StatusCodes.Status404NotFound, "not-found", $"There is no CDS service '{id}'.");
+            return Problem.Result(StatusCodes.Status404NotFound, "not-found", $"There is no CDS service '{LogText.Safe(id, 100)}'.");
         }
 
-        var (document, problem) = await ReadJsonAsync(request, cancellationToken);
+        var (document, problem) = await JsonBody.ReadAsync(request, feedback.Value.MaxBodyBytes, deadlines.Value.BodyRead, cancellationToken);
         if (document is null)
         {
-            return problem!;
+            return Problem.Result(problem!.Status, problem.Code, problem.Diagnostics);
         }
 
         using (document)
         {
-            if (FeedbackRequest.Parse(document.RootElement, out var error) is not { } items)
+            if (FeedbackRequest.Parse(document.RootElement, feedback.Value, out var refusal) is not { } items)
             {
-                return HookHandler.Problem(StatusCodes.Status400BadRequest, "invalid", error!);
+                return Problem.Result(refusal!.Status, refusal.Code, refusal.Diagnostics);
             }
 
             await store.AppendAsync(id, request.HttpContext.User.FindFirst("iss")?.Value, items, cancellationToken);
@@ -85,46 +146,5 @@ internal static class CdsHooksEndpoints
         }
     }
 
-    private static async Task<(JsonDocument? Document, IResult? Problem)> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var limit = request.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.MaxRequestBodyBytes;
-        if (request.ContentLength > limit)
-        {
-            return (null, TooLarge(limit));
-        }
-
-        try
-        {
-            // Read at most limit + 1 bytes whatever Content-Length says (chunked bodies have none).
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    return (null, TooLarge(limit));
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CdsJson.ReadOptions), null);
-        }
-        catch (JsonException e)
-        {
-            // The parser's message says where the JSON broke; it holds no request content.
-            return (null, HookHandler.Problem(StatusCodes.Status400BadRequest, "invalid", $"The request body is not valid JSON: {e.Message}"));
-        }
-        catch (BadHttpRequestException e)
-        {
-            return (null, HookHandler.Problem(e.StatusCode, "too-costly", "The request body could not be read."));
-        }
-    }
-
-    private static IResult TooLarge(long limit) =>
-        HookHandler.Problem(StatusCodes.Status413PayloadTooLarge, "too-costly", $"The request body is larger than {limit} bytes.");
-
-    // The URL the client called, for absolute links (the policy page) on cards.
-    private static Uri BaseUrl(HttpRequest request) => new($"{request.Scheme}://{request.Host}{request.PathBase}/");
+    private static double Milliseconds(long from, long to) => Math.Round(Stopwatch.GetElapsedTime(from, to).TotalMilliseconds, 3);
 }

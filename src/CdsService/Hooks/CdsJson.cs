@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -34,30 +33,12 @@ internal sealed record ResourceReference(string Reference);
 
 internal sealed record CdsAction(string Type, string Description, JsonObject? Resource = null);
 
-/// <summary>A FHIR OperationOutcome written without the FHIR SDK (which stays in FhirMapping).</summary>
-internal sealed record OperationOutcome(IReadOnlyList<OperationOutcomeIssue> Issue)
-{
-    [JsonPropertyOrder(-1)]
-    public string ResourceType { get; } = "OperationOutcome";
-
-    public static OperationOutcome Error(string code, string diagnostics) => new([new OperationOutcomeIssue("error", code, diagnostics)]);
-}
-
-internal sealed record OperationOutcomeIssue(string Severity, string Code, string Diagnostics);
-
 internal sealed record FeedbackAccepted(int Accepted);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CdsResponse))]
-[JsonSerializable(typeof(OperationOutcome))]
 [JsonSerializable(typeof(FeedbackAccepted))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class CdsJsonContext : JsonSerializerContext;
-
-internal static class CdsJson
-{
-    /// <summary>Limits for reading request bodies: deep nesting is refused before it costs anything.</summary>
-    public static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
-}

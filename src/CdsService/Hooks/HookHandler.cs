@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
 using Cds.FhirMapping.Crd;
+using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
+using Cds.Service.Contract;
 using Cds.Service.Discovery;
 using Cds.Service.Hosting;
-using Cds.Service.Ledger;
 using Cds.Service.Policy;
 using Cds.Service.Prefetch;
 using Cds.Service.Security;
@@ -13,9 +14,13 @@ using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Hooks;
 
+/// <summary>One hook call to decide: the request body (already read and parsed), where it was sent, by whom, and how long it may take.</summary>
+internal sealed record HookCall(string ServiceId, JsonElement Body, Uri BaseUrl, ClaimsPrincipal Caller, TimeSpan Budget);
+
 /// <summary>
-/// One hook call from request to answer: check the request, gather the patient's data, decide each DLI order, and
-/// build the cards and the CRD coverage-information system actions.
+/// One hook call from request to outcome, as stages that each return a value: validate → select orders → gather →
+/// read → decide → render. The result is a <see cref="HookOutcome"/> carrying what the ledger records; nothing here
+/// writes HTTP or the ledger.
 /// </summary>
 internal sealed partial class HookHandler(
     DiscoveryDocument discovery,
@@ -34,56 +39,55 @@ internal sealed partial class HookHandler(
     /// <summary>CRD versions this service answers (<c>davinci-crd.requestedVersion</c>).</summary>
     public static readonly IReadOnlyList<string> SupportedCrdVersions = ["2.0", "2.2"];
 
-    public async Task<IResult> HandleAsync(string serviceId, JsonElement body, Uri baseUrl, ClaimsPrincipal caller, LedgerEntry ledger, CancellationToken cancellationToken)
+    /// <summary>
+    /// An error answer (OperationOutcome). Kept only so that branches written against it still build when merged; new
+    /// code calls <see cref="Contract.Problem.Result"/>, the one place the error shape is decided.
+    /// </summary>
+    internal static IResult Problem(int status, string code, string diagnostics) => Contract.Problem.Result(status, code, diagnostics);
+
+    public async Task<HookOutcome> HandleAsync(HookCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var trace = HookTrace.Empty;
+        try
+        {
+            return await HandleAsync(call, t => trace = t, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new HookFlowException(trace, e);
+        }
+    }
+
+    // The flow; report receives the trace as it grows, so that an unexpected failure is on record with it.
+    private async Task<HookOutcome> HandleAsync(HookCall call, Action<HookTrace> report, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var mark = started;
+        var trace = HookTrace.Empty;
         using var measurement = metrics.StartHook();
-        if (discovery.Find(serviceId) is not { } service)
+
+        HookTrace Stage(string name)
         {
-            return Problem(StatusCodes.Status404NotFound, "not-found", $"There is no CDS service '{serviceId}'. GET /cds-services lists them.");
+            var now = Stopwatch.GetTimestamp();
+            trace = trace.Staged(name, Math.Round(Stopwatch.GetElapsedTime(mark, now).TotalMilliseconds, 3));
+            mark = now;
+            report(trace);
+            return trace;
         }
 
-        measurement.Hook = service.Hook;
-        if (HookRequest.Parse(body, out var error) is not { } request)
+        // validate
+        var validated = Validate(call, measurement, ref trace);
+        if (validated.Outcome is { } invalid)
         {
-            return Problem(StatusCodes.Status400BadRequest, "invalid", error!);
+            return invalid with { Trace = Stage("check") };
         }
 
-        ledger.Received(request);
-        measurement.SetHookInstance(request.HookInstance);
+        report(trace);
+        var (service, request, orders) = validated.Call!;
         using var hookScope = CdsMetrics.BeginHookScope(logger, request.HookInstance);
 
-        if (request.Hook != service.Hook)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "invalid", $"Service '{serviceId}' answers the '{service.Hook}' hook, not '{request.Hook}'.");
-        }
-
-        if (request.RequestedVersion is { } version && !SupportedCrdVersions.Contains(version))
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "not-supported", $"CRD version '{version}' is not supported; this service answers {string.Join(", ", SupportedCrdVersions)}.");
-        }
-
-        if (request.Hook == OrderSelect && request.Selections.Count == 0)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "required", "'context.selections' is required for order-select.");
-        }
-
-        if (!DraftOrder.TryParseBundle(request.DraftOrders, out var orders, out error))
-        {
-            return Problem(StatusCodes.Status400BadRequest, "invalid", error!);
-        }
-
-        ledger.Orders(orders);
-        if (orders.FirstOrDefault(o => !o.IsFor(request.PatientId)) is { } foreign)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "invalid", $"Draft order {foreign.Reference} does not name context.patientId as its subject.");
-        }
-
-        if (orders.Count > security.Value.MaxDraftOrders)
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{orders.Count} draft orders exceed the limit of {security.Value.MaxDraftOrders}.");
-        }
-
+        // select orders
         var configuration = HookConfiguration.Read(service, request.Configuration);
         var inScope = orders
             .Where(engine.Extractor.IsPolicyOrder)
@@ -91,105 +95,193 @@ internal sealed partial class HookHandler(
             .ToList();
         if (inScope.Count == 0 || !configuration.CoverageInfo)
         {
-            Log.NoDliOrder(logger, request.HookInstance, serviceId, orders.Count);
+            Log.NoDliOrder(logger, request.HookInstance, call.ServiceId, orders.Count);
             measurement.NoDliOrder();
-            return TypedResults.Json(CdsResponse.Empty, CdsJsonContext.Default.CdsResponse);
+            return new HookOutcome.NothingToSay { Trace = Stage("check") };
         }
 
-        var toQuery = PatientDataGatherer.KeysToQuery(service, request);
-        if (toQuery.Count > 0 && request.FhirServer is null)
+        if (CheckDataAccess(service, request, call) is { } refused)
         {
-            return Problem(StatusCodes.Status412PreconditionFailed, "processing", $"Prefetch for {string.Join(", ", toQuery)} was not provided and the request has no fhirServer to query.");
+            return refused with { Trace = Stage("check") };
         }
 
-        // A fhirServer the caller may not use is never contacted; it matters only when data must be queried.
-        if (toQuery.Count > 0 && fhirServerGuard.Check(request.FhirServer!, caller) is { } refusal)
-        {
-            Log.FhirServerRefused(logger, request.HookInstance, serviceId, refusal);
-            return Problem(StatusCodes.Status403Forbidden, "forbidden", refusal);
-        }
+        Stage("check");
 
-        ledger.Stage("check");
-        var data = await gatherer.GatherAsync(service, request, cancellationToken);
-        ledger.Gathered(data);
-        var (record, facts) = await engine.ReadAsync(data.Items, request.PatientId, PatientDataGatherer.Gaps(service, data), cancellationToken);
-        ledger.Read(record);
-        if (record.Count > security.Value.MaxResources)
+        // gather
+        var data = await gatherer.GatherAsync(service, request, call.Budget, cancellationToken);
+        trace = trace with { Data = data };
+        Stage("gather");
+
+        // read
+        var read = await engine.ReadAsync(data, request.PatientId, PatientDataGatherer.Gaps(service, data), cancellationToken);
+        trace = trace with { NotThisPatient = read.NotThisPatient };
+        if (read.Resources > security.Value.MaxResources)
         {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{record.Count} FHIR resources exceed the limit of {security.Value.MaxResources} for one hook call.");
+            return new HookOutcome.Rejected(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{read.Resources} FHIR resources exceed the limit of {security.Value.MaxResources} for one hook call.") { Trace = Stage("extract") };
         }
 
         // Only the patient's own resources are evidence; another patient's Coverage means the request itself is wrong.
-        if (record.NotThisPatient.Count > 0)
+        if (read.NotThisPatient.Count > 0)
         {
-            Log.NotThisPatient(logger, request.HookInstance, serviceId, record.NotThisPatient.Count, string.Join(", ", record.NotThisPatient.Take(20)));
-            if (record.NotThisPatient.FirstOrDefault(r => r.StartsWith("Coverage", StringComparison.Ordinal)) is { } coverage)
+            Log.NotThisPatient(logger, request.HookInstance, call.ServiceId, read.NotThisPatient.Count, LogText.Safe(string.Join(", ", read.NotThisPatient.Take(20)), 2000));
+            if (read.NotThisPatient.FirstOrDefault(r => r.StartsWith("Coverage", StringComparison.Ordinal)) is { } coverage)
             {
-                return Problem(StatusCodes.Status400BadRequest, "invalid", $"{coverage} does not name context.patientId as its beneficiary.");
+                return new HookOutcome.Rejected(StatusCodes.Status400BadRequest, "invalid", $"{LogText.Safe(coverage, 100)} does not name context.patientId as its beneficiary.") { Trace = Stage("extract") };
             }
         }
 
-        ledger.Stage("extract");
-        var context = new CardBuilder.Context(engine.Insurer, engine.Policy.Document.PolicyNumber, engine.ServiceLabel, PolicyUrl(baseUrl), inScope.Count > 1, data.Failures);
+        // Resources that could not be read (a value of the wrong FHIR type) are missing data, named on the cards.
+        data = data with { Failures = [.. data.Failures, .. read.Unreadable] };
+        trace = trace with { Data = data };
+        Stage("extract");
 
-        string coverageReference;
-        switch (facts.ActiveCoverages.Count)
+        // decide and render
+        var context = new CardBuilder.Context(engine.Insurer, engine.Policy.Document.PolicyNumber, engine.ServiceLabel, PolicyUrl(call.BaseUrl), inScope.Count > 1, data.Failures);
+        HookOutcome outcome = CoverageSelection.Select(read.Facts, data.Failures) switch
         {
-            case 1:
-                coverageReference = $"Coverage/{facts.ActiveCoverages[0].Id}";
-                break;
-            case 0 when data.Failures.Any(f => f.Key == "coverage"):
-                // A technical failure: say so on a card; without a Coverage there is no coverage-information to return.
-                Log.CoverageUnavailable(logger, request.HookInstance, serviceId);
-                measurement.CoverageUnavailable();
-                return TypedResults.Json(
-                    new CdsResponse([.. inScope.Select(o => CardBuilder.Problem(
-                        "DLI coverage could not be checked: the patient's coverage could not be retrieved from the EHR",
-                        $"The coverage of the patient could not be read ({data.Failures.First(f => f.Key == "coverage").Reason}). Try again, or check coverage with {engine.Insurer}.",
-                        context,
-                        o.Reference))]),
-                    CdsJsonContext.Default.CdsResponse);
-            case 0:
-                return Problem(StatusCodes.Status400BadRequest, "not-found", "No active Coverage for the patient was provided or found; CRD needs exactly one (the primary coverage).");
-            default:
-                return Problem(StatusCodes.Status400BadRequest, "multiple-matches", $"{facts.ActiveCoverages.Count} active Coverages were provided or found; CRD needs exactly one (the primary coverage).");
+            CoverageChoice.Selected selected => Decide(request, inScope, read.Facts, selected.Reference, context, configuration, measurement, ref trace),
+            CoverageChoice.Unavailable unavailable => CoverageUnavailable(request, call.ServiceId, inScope, unavailable.Reason, context, measurement),
+            CoverageChoice.None => new HookOutcome.Rejected(StatusCodes.Status400BadRequest, "not-found", "No active Coverage for the patient was provided or found; CRD needs exactly one (the primary coverage)."),
+            CoverageChoice.Several several => new HookOutcome.Rejected(StatusCodes.Status400BadRequest, "multiple-matches", $"{several.Count} active Coverages were provided or found; CRD needs exactly one (the primary coverage)."),
+            _ => throw new InvalidOperationException("Unknown coverage choice."),
+        };
+        if (trace.Decisions.Count > 0)
+        {
+            Log.Answered(logger, request.HookInstance, call.ServiceId, inScope.Count, string.Join(",", trace.Decisions.Select(d => $"{LogText.Safe(d.Decision.OrderReference, 80)}:{d.Decision.Outcome}")), data.Failures.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
+        return outcome with { Trace = Stage("answer") };
+    }
+
+    private sealed record ValidCall(ServiceDefinition Service, HookRequest Request, IReadOnlyList<DraftOrder> Orders);
+
+    private sealed record Validation(ValidCall? Call, HookOutcome.Rejected? Outcome);
+
+    private Validation Validate(HookCall call, CdsMetrics.HookMeasurement measurement, ref HookTrace trace)
+    {
+        if (discovery.Find(call.ServiceId) is not { } service)
+        {
+            return Reject(StatusCodes.Status404NotFound, "not-found", $"There is no CDS service '{LogText.Safe(call.ServiceId, 100)}'. GET /cds-services lists them.");
+        }
+
+        measurement.Hook = service.Hook;
+        if (HookRequest.Parse(call.Body, out var error) is not { } request)
+        {
+            return Reject(StatusCodes.Status400BadRequest, "invalid", error!);
+        }
+
+        trace = trace with { Request = request };
+        measurement.SetHookInstance(request.HookInstance);
+        if (request.Hook != service.Hook)
+        {
+            return Reject(StatusCodes.Status400BadRequest, "invalid", $"Service '{call.ServiceId}' answers the '{service.Hook}' hook, not '{LogText.Safe(request.Hook, 100)}'.");
+        }
+
+        if (request.RequestedVersion is { } version && !SupportedCrdVersions.Contains(version))
+        {
+            return Reject(StatusCodes.Status422UnprocessableEntity, "not-supported", $"CRD version '{LogText.Safe(version, 40)}' is not supported; this service answers {string.Join(", ", SupportedCrdVersions)}.");
+        }
+
+        if (request.Hook == OrderSelect && request.Selections.Count == 0)
+        {
+            return Reject(StatusCodes.Status400BadRequest, "required", "'context.selections' is required for order-select.");
+        }
+
+        if (!DraftOrder.TryParseBundle(request.DraftOrders, out var orders, out error))
+        {
+            return Reject(StatusCodes.Status400BadRequest, "invalid", error!);
+        }
+
+        trace = trace with { Orders = [.. orders.Select(o => o.Reference)] };
+        if (orders.Count > security.Value.MaxDraftOrders)
+        {
+            return Reject(StatusCodes.Status422UnprocessableEntity, "too-costly", $"{orders.Count} draft orders exceed the limit of {security.Value.MaxDraftOrders}.");
+        }
+
+        // An order is only ever decided for the patient it names.
+        if (orders.FirstOrDefault(o => !o.IsFor(request.PatientId)) is { } foreign)
+        {
+            return Reject(StatusCodes.Status400BadRequest, "invalid", $"Draft order {LogText.Safe(foreign.Reference, 100)} does not name context.patientId as its subject.");
+        }
+
+        return new Validation(new ValidCall(service, request, orders), null);
+
+        static Validation Reject(int status, string code, string diagnostics) => new(null, new HookOutcome.Rejected(status, code, diagnostics));
+    }
+
+    // 412 when data must be queried and there is no fhirServer; 403 when the fhirServer is not one the caller may use
+    // (it is never contacted; it matters only when data must be queried).
+    private HookOutcome.Rejected? CheckDataAccess(ServiceDefinition service, HookRequest request, HookCall call)
+    {
+        var toQuery = PatientDataGatherer.KeysToQuery(service, request);
+        if (toQuery.Count == 0)
+        {
+            return null;
+        }
+
+        if (request.FhirServer is null)
+        {
+            return new HookOutcome.Rejected(StatusCodes.Status412PreconditionFailed, "processing", $"Prefetch for {string.Join(", ", toQuery)} was not provided and the request has no fhirServer to query.");
+        }
+
+        if (fhirServerGuard.Check(request.FhirServer, call.Caller) is { } refusal)
+        {
+            Log.FhirServerRefused(logger, request.HookInstance, call.ServiceId, LogText.Safe(refusal));
+            return new HookOutcome.Rejected(StatusCodes.Status403Forbidden, "forbidden", refusal);
+        }
+
+        return null;
+    }
+
+    private HookOutcome.Answered Decide(HookRequest request, List<DraftOrder> inScope, ClinicalFacts facts, string coverageReference, CardBuilder.Context context, HookConfiguration configuration, CdsMetrics.HookMeasurement measurement, ref HookTrace trace)
+    {
         var now = timeProvider.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var decided = new List<DecidedOrder>();
         var cards = new List<Card>();
         var actions = new List<CdsAction>();
-        var outcomes = new List<string>();
         foreach (var order in inScope)
         {
             var decision = engine.Decide(facts, order);
             measurement.Decided(decision.Outcome);
-            outcomes.Add($"{order.Id}:{decision.Outcome}");
             var assertion = CoverageAssertion.From(decision, coverageReference, engine.PriorAuthorization, mayRequestDocumentation: request.Hook == OrderSign, today, Guid.CreateVersion7(now).ToString(), request.RequestedVersion);
-            ledger.Decided(decision, assertion);
+            decided.Add(new DecidedOrder(decision, assertion));
             actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", CoverageInformation.Annotate(order, assertion, engine.Policy.BillingCodes)));
-            if (request.Hook == OrderSign)
-            {
-                cards.Add(CardBuilder.Status(decision, context));
-                if (CardBuilder.Missing(decision, context) is { } missing)
-                {
-                    cards.Add(missing);
-                }
-            }
-            else
-            {
-                cards.Add(CardBuilder.HeadsUp(decision, context));
-            }
+            cards.AddRange(Render(request, decision, context));
         }
 
-        Log.Answered(logger, request.HookInstance, serviceId, inScope.Count, string.Join(",", outcomes), data.Failures.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return TypedResults.Json(new CdsResponse([.. cards.Take(configuration.MaxCards)], actions), CdsJsonContext.Default.CdsResponse);
+        trace = trace with { Decisions = decided };
+        return new HookOutcome.Answered(new CdsResponse([.. cards.Take(configuration.MaxCards)], actions));
+    }
+
+    private static IEnumerable<Card> Render(HookRequest request, FhirMapping.Evaluation.CoverageDecision decision, CardBuilder.Context context)
+    {
+        if (request.Hook != OrderSign)
+        {
+            yield return CardBuilder.HeadsUp(decision, context);
+            yield break;
+        }
+
+        yield return CardBuilder.Status(decision, context);
+        if (CardBuilder.Missing(decision, context) is { } missing)
+        {
+            yield return missing;
+        }
+    }
+
+    // A technical failure: say so on a card; without a Coverage there is no coverage-information to return.
+    private HookOutcome.Answered CoverageUnavailable(HookRequest request, string serviceId, List<DraftOrder> inScope, string reason, CardBuilder.Context context, CdsMetrics.HookMeasurement measurement)
+    {
+        Log.CoverageUnavailable(logger, request.HookInstance, serviceId);
+        measurement.CoverageUnavailable();
+        return new HookOutcome.Answered(new CdsResponse([.. inScope.Select(o => CardBuilder.Problem(
+            "DLI coverage could not be checked: the patient's coverage could not be retrieved from the EHR",
+            $"The coverage of the patient could not be read ({reason}). Try again, or check coverage with {engine.Insurer}.",
+            context,
+            o.Reference))]));
     }
 
     private Uri PolicyUrl(Uri baseUrl) => options.Value.PolicyUrl ?? new Uri(baseUrl, $"policies/{engine.Policy.Id}");
-
-    internal static IResult Problem(int status, string code, string diagnostics) =>
-        TypedResults.Json(OperationOutcome.Error(code, diagnostics), CdsJsonContext.Default.OperationOutcome, "application/fhir+json", status);
 
     private static partial class Log
     {

@@ -15,6 +15,13 @@ internal static class CdsServiceExtensions
     {
         builder.Services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<FhirOptions>().BindConfiguration(FhirOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DeadlineOptions>().BindConfiguration(DeadlineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.ConfigureDeadlines();
+
+        // The plain-text log: one escaped, bounded line per record (OneLineConsoleFormatter).
+        builder.Logging.AddConsoleFormatter<OneLineConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.FormatterName = OneLineConsoleFormatter.FormatterName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new CoverageEngine(sp.GetRequiredService<IOptions<CdsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp =>
@@ -25,6 +32,7 @@ internal static class CdsServiceExtensions
         builder.Services.AddSingleton<PatientDataGatherer>();
         builder.Services.AddSingleton<HookHandler>();
         builder.Services.AddSingleton<HookGate>();
+        builder.Services.AddSingleton<DeadlineMetrics>();
         builder.Services.AddSingleton<FeedbackStore>();
 
         // The access token goes to fhirServer only: no redirects are followed, private addresses are refused at
@@ -39,15 +47,31 @@ internal static class CdsServiceExtensions
 
         builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<CdsExceptionHandler>();
         return builder;
     }
 
     public static WebApplication UseCdsErrorHandling(this WebApplication app)
     {
-        // Anything unexpected is a 500 OperationOutcome without a stack trace.
-        app.UseExceptionHandler(handler => handler.Run(context =>
-            HookHandler.Problem(StatusCodes.Status500InternalServerError, "exception", "An unexpected error occurred; it has been logged.").ExecuteAsync(context)));
+        // Anything unexpected is a 500 OperationOutcome without a stack trace (CdsExceptionHandler).
+        app.UseExceptionHandler();
         return app;
+    }
+
+    // Kestrel's own deadlines: headers and bodies that arrive too slowly are cut off, so a slow client holds a
+    // connection, never a hook slot (bodies are read before a slot is taken, within Cds:Deadlines:BodyRead).
+    private static void ConfigureDeadlines(this WebApplicationBuilder builder)
+    {
+        var deadlines = builder.Configuration.GetSection(DeadlineOptions.SectionName).Get<DeadlineOptions>() ?? new DeadlineOptions();
+        var maxBody = builder.Configuration.GetValue<long?>($"{SecurityOptions.SectionName}:{nameof(SecurityOptions.MaxRequestBodyBytes)}") ?? new SecurityOptions().MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.RequestHeadersTimeout = deadlines.RequestHeaders;
+            kestrel.Limits.MaxRequestBodySize = maxBody;
+            kestrel.Limits.MinRequestBodyDataRate = deadlines.MinBodyBytesPerSecond > 0
+                ? new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(deadlines.MinBodyBytesPerSecond, TimeSpan.FromSeconds(2))
+                : null;
+        });
     }
 
     public static WebApplication MapHealth(this WebApplication app)

@@ -1,5 +1,4 @@
-using Cds.Service.Hooks;
-using Cds.Service.Hosting;
+using Cds.Service.Contract;
 using Cds.Service.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -53,17 +52,17 @@ internal static partial class LedgerAuthentication
                 {
                     OnAuthenticationFailed = context =>
                     {
-                        Log.Refused(Logger(context.HttpContext), SafeText.ForLog(context.Request.Path.Value) ?? string.Empty, context.Exception.GetType().Name);
+                        Log.Refused(Logger(context.HttpContext), LogText.Safe(context.Request.Path.Value, 200), context.Exception.GetType().Name);
                         return Task.CompletedTask;
                     },
                     OnChallenge = async context =>
                     {
                         context.HandleResponse();
                         context.Response.Headers.WWWAuthenticate = "Bearer";
-                        await HookHandler.Problem(StatusCodes.Status401Unauthorized, "login", "Authentication required.").ExecuteAsync(context.HttpContext);
+                        await Problem.Result(StatusCodes.Status401Unauthorized, "login", "Authentication required.").ExecuteAsync(context.HttpContext);
                     },
                     OnForbidden = context =>
-                        HookHandler.Problem(StatusCodes.Status403Forbidden, "forbidden", "The token does not carry the scope the ledger requires.").ExecuteAsync(context.HttpContext),
+                        Problem.Result(StatusCodes.Status403Forbidden, "forbidden", "The token does not carry the scope the ledger requires.").ExecuteAsync(context.HttpContext),
                 };
             });
 

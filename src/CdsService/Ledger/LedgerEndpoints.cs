@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
-using Cds.Service.Hooks;
-using Cds.Service.Hosting;
+using Cds.Service.Contract;
 
 namespace Cds.Service.Ledger;
 
@@ -33,9 +32,9 @@ internal static partial class LedgerEndpoints
     {
         NoStore(context);
         var found = await store.FindAssertionAsync(id, cancellationToken);
-        Log.Read(Logger(loggers), Reader(context.User), SafeText.ForLog(id)!, found is not null);
+        Log.Read(Logger(loggers), LogText.Safe(Reader(context.User), 200), LogText.Safe(id, 100), found is not null);
         return found is null
-            ? HookHandler.Problem(StatusCodes.Status404NotFound, "not-found", $"No coverage assertion '{id}' is on record.")
+            ? Problem.Result(StatusCodes.Status404NotFound, "not-found", $"No coverage assertion '{LogText.Safe(id, 100)}' is on record.")
             : TypedResults.Json(View(found), LedgerJsonContext.Default.AssertionView);
     }
 
@@ -43,10 +42,10 @@ internal static partial class LedgerEndpoints
     {
         NoStore(context);
         var found = await store.FindAssertionAsync(id, cancellationToken);
-        Log.Read(Logger(loggers), Reader(context.User), SafeText.ForLog(id)!, found?.Call.Response is not null);
+        Log.Read(Logger(loggers), LogText.Safe(Reader(context.User), 200), LogText.Safe(id, 100), found?.Call.Response is not null);
         if (found?.Call.Response is not { } response)
         {
-            return HookHandler.Problem(StatusCodes.Status404NotFound, "not-found", $"No answer carrying coverage assertion '{id}' is on record.");
+            return Problem.Result(StatusCodes.Status404NotFound, "not-found", $"No answer carrying coverage assertion '{LogText.Safe(id, 100)}' is on record.");
         }
 
         context.Response.Headers["X-Response-SHA256"] = found.Call.ResponseSha256;
@@ -60,25 +59,25 @@ internal static partial class LedgerEndpoints
         var patient = query["patient"].ToString();
         if (string.IsNullOrWhiteSpace(patient))
         {
-            return HookHandler.Problem(StatusCodes.Status400BadRequest, "required", "'patient' (the patient id as sent by the EHR) is required.");
+            return Problem.Result(StatusCodes.Status400BadRequest, "required", "'patient' (the patient id as sent by the EHR) is required.");
         }
 
         if (!TryParseBound(query["from"].ToString(), endOfDay: false, out var from) || !TryParseBound(query["to"].ToString(), endOfDay: true, out var to))
         {
-            return HookHandler.Problem(StatusCodes.Status400BadRequest, "invalid", "'from' and 'to' must be dates (2026-11-24) or ISO 8601 times with an offset (2026-11-24T18:00:00Z).");
+            return Problem.Result(StatusCodes.Status400BadRequest, "invalid", "'from' and 'to' must be dates (2026-11-24) or ISO 8601 times with an offset (2026-11-24T18:00:00Z).");
         }
 
         var count = DefaultCount;
         if (query["_count"].ToString() is { Length: > 0 } countText
             && (!int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxCount))
         {
-            return HookHandler.Problem(StatusCodes.Status400BadRequest, "invalid", $"'_count' must be a number from 1 to {MaxCount}.");
+            return Problem.Result(StatusCodes.Status400BadRequest, "invalid", $"'_count' must be a number from 1 to {MaxCount}.");
         }
 
         var rows = await store.SearchAsync(patient, from ?? DateTimeOffset.UnixEpoch, to ?? DateTimeOffset.MaxValue.AddYears(-1), count + 1, cancellationToken);
         var page = rows.Take(count).Select(r => new AssertionSummaryView(
             r.AssertionId, $"{BasePath}/{Uri.EscapeDataString(r.AssertionId)}", r.RecordedAt, r.OrderReference, r.Covered, r.PaNeeded, r.Outcome, r.ServiceId, r.Hook, r.HookInstance, r.CallId)).ToList();
-        Log.Searched(Logger(loggers), Reader(context.User), page.Count);
+        Log.Searched(Logger(loggers), LogText.Safe(Reader(context.User), 200), page.Count);
         return TypedResults.Json(new AssertionSearchResult(patient, from, to, page.Count, rows.Count > count, page), LedgerJsonContext.Default.AssertionSearchResult);
     }
 
@@ -171,7 +170,7 @@ internal static partial class LedgerEndpoints
     private static void NoStore(HttpContext context) => context.Response.Headers.CacheControl = "no-store";
 
     private static string Reader(ClaimsPrincipal user) =>
-        SafeText.ForLog(user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.FindFirst("azp")?.Value) ?? "unknown";
+        LogText.Safe(user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.FindFirst("azp")?.Value) ?? "unknown";
 
     private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger("Cds.Service.Ledger.Access");
 

@@ -1,38 +1,32 @@
-using System.Diagnostics;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Evaluation;
-using Cds.FhirMapping.Fhir;
 using Cds.Service.Hooks;
 using Cds.Service.Prefetch;
 
 namespace Cds.Service.Ledger;
 
 /// <summary>
-/// The ledger record of one hook call, filled in as the call goes: the request's identifiers, the orders, where the
-/// data came from, each decision and assertion, and the time each stage took (by Stopwatch: elapsed time, whatever the
-/// service's clock says). Holds no token: the access token of
+/// The ledger record of one hook call, built from what the call's outcome carries (<see cref="HookTrace"/>): the
+/// request's identifiers, the orders, where the data came from, each decision and assertion, and the time each stage
+/// took (by Stopwatch: elapsed time, whatever the service's clock says). Holds no token: the access token of
 /// <c>fhirAuthorization</c> and the caller's JWT are never copied into it.
 /// </summary>
 internal sealed class LedgerEntry
 {
-    private readonly List<StageTiming> _timings = [];
-    private readonly List<OrderDecisionRecord> _decisions = [];
-    private long _mark;
-    private HookRequest? _request;
-    private IReadOnlyList<string> _orders = [];
-    private IReadOnlyDictionary<string, string> _sources = new Dictionary<string, string>();
-    private IReadOnlyList<DataFailureRecord> _failures = [];
+    private readonly HookTrace _trace;
 
-    public LedgerEntry(string serviceId, ClaimsPrincipal caller, TimeProvider time)
+    public LedgerEntry(string serviceId, ClaimsPrincipal caller, DateTimeOffset receivedAt, HookTrace trace)
     {
-        _mark = Stopwatch.GetTimestamp();
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(trace);
         ServiceId = serviceId;
-        ReceivedAt = time.GetUtcNow();
+        ReceivedAt = receivedAt;
         Id = Guid.CreateVersion7(ReceivedAt).ToString();
         Issuer = caller.Identity?.IsAuthenticated == true ? caller.FindFirst("iss")?.Value : null;
+        _trace = trace;
     }
 
     public string Id { get; }
@@ -43,48 +37,43 @@ internal sealed class LedgerEntry
 
     public string? Issuer { get; }
 
-    /// <summary>The request was read and is a well-formed hook request.</summary>
-    public void Received(HookRequest request) => _request = request;
-
-    /// <summary>The draft orders of the request, all of them.</summary>
-    public void Orders(IEnumerable<DraftOrder> orders) => _orders = [.. orders.Select(o => o.Reference)];
-
-    /// <summary>The patient's data is in: records where each key came from, and closes the <c>gather</c> stage.</summary>
-    public void Gathered(PatientData data)
+    /// <summary>The finished record, with the answer exactly as sent (null when the call failed unexpectedly).</summary>
+    public HookCallRecord Complete(int status, byte[]? response, IReadOnlyList<CardRecord> cards, string? error = null)
     {
-        _sources = data.Sources.ToDictionary(s => s.Key, s => SourceName(s.Value), StringComparer.Ordinal);
-        _failures = [.. data.Failures.Select(f => new DataFailureRecord(f.Key, f.Reason))];
-        Stage("gather");
-    }
-
-    /// <summary>
-    /// The record was read: resources dropped as another patient's (by type and id, never content) and resources that
-    /// could not be read go on record beside the data failures of the queries.
-    /// </summary>
-    public void Read(ClinicalRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        if (record.NotThisPatient.Count > 0)
+        var request = _trace.Request;
+        var timings = _trace.Stages.Select(s => new StageTiming(s.Name, s.Milliseconds)).ToList();
+        var total = timings.Sum(t => t.Milliseconds);
+        return new HookCallRecord
         {
-            _failures = [.. _failures, new DataFailureRecord("not-this-patient", $"{record.NotThisPatient.Count} resource(s) not referencing the patient were dropped: {string.Join(", ", record.NotThisPatient.Take(50))}")];
-        }
-
-        _failures = [.. _failures, .. record.UnreadableResources.Select(r => new DataFailureRecord("unreadable", $"{r} could not be read as FHIR R4"))];
+            Id = Id,
+            ReceivedAt = ReceivedAt,
+            ServiceId = ServiceId,
+            Hook = request?.Hook,
+            HookInstance = request?.HookInstance,
+            Issuer = Issuer,
+            PatientId = request?.PatientId,
+            UserId = request?.UserId,
+            EncounterId = request?.EncounterId,
+            FhirServer = request?.FhirServer?.AbsoluteUri,
+            Status = status,
+            Orders = _trace.Orders,
+            Decisions = [.. _trace.Decisions.Select(d => Decided(d.Decision, d.Assertion))],
+            Cards = cards,
+            DataSources = _trace.Data?.Sources.ToDictionary(s => s.Key, s => SourceName(s.Value), StringComparer.Ordinal) ?? new Dictionary<string, string>(),
+            DataFailures = [.. (_trace.Data?.Failures ?? []).Select(f => new DataFailureRecord(f.Key, f.Reason)), .. NotThisPatient(_trace.NotThisPatient)],
+            Timings = [.. timings, new StageTiming("total", Math.Round(total, 3))],
+            Response = response is null ? null : Encoding.UTF8.GetString(response),
+            ResponseSha256 = response is null ? null : Convert.ToHexStringLower(SHA256.HashData(response)),
+            Error = error,
+        };
     }
 
-    /// <summary>Closes a stage: the time since the previous one.</summary>
-    public void Stage(string name)
-    {
-        var now = Stopwatch.GetTimestamp();
-        _timings.Add(new StageTiming(name, Math.Round(Stopwatch.GetElapsedTime(_mark, now).TotalMilliseconds, 3)));
-        _mark = now;
-    }
+    // Resources dropped because they are another patient's or name none: by type and id, never content.
+    private static IEnumerable<DataFailureRecord> NotThisPatient(IReadOnlyList<string> references) =>
+        references.Count == 0 ? [] : [new DataFailureRecord("not-this-patient", $"{references.Count} resource(s) not referencing the patient were dropped: {string.Join(", ", references.Take(50))}")];
 
-    /// <summary>The decision for one order and the assertion issued for it.</summary>
-    public void Decided(CoverageDecision decision, CoverageAssertion assertion)
+    private static OrderDecisionRecord Decided(CoverageDecision decision, CoverageAssertion assertion)
     {
-        ArgumentNullException.ThrowIfNull(decision);
-        ArgumentNullException.ThrowIfNull(assertion);
         var detail = new DecisionDetail(
             [.. decision.Criteria.Select(c => new CriterionRecord(c.Id, c.Label, StatusName(c.Status), c.Summary, [.. c.Evidence.Select(e => e.Reference).Distinct(StringComparer.Ordinal)]))],
             [.. decision.Missing.Select(m => new MissingRecord(m.Criterion, m.What))],
@@ -94,7 +83,7 @@ internal sealed class LedgerEntry
         {
             Review = [.. decision.Review.Select(r => new MissingRecord(r.Criterion, r.What))],
         };
-        _decisions.Add(new OrderDecisionRecord(
+        return new OrderDecisionRecord(
             decision.OrderReference,
             assertion.AssertionId,
             assertion.CoverageReference,
@@ -105,36 +94,7 @@ internal sealed class LedgerEntry
             assertion.PaNeeded,
             assertion.DocNeeded,
             assertion.Date,
-            detail));
-    }
-
-    /// <summary>The finished record, with the answer exactly as sent (null when the call failed unexpectedly).</summary>
-    public HookCallRecord Complete(int status, byte[]? response, IReadOnlyList<CardRecord> cards, string? error = null)
-    {
-        var total = _timings.Sum(t => t.Milliseconds);
-        return new HookCallRecord
-        {
-            Id = Id,
-            ReceivedAt = ReceivedAt,
-            ServiceId = ServiceId,
-            Hook = _request?.Hook,
-            HookInstance = _request?.HookInstance,
-            Issuer = Issuer,
-            PatientId = _request?.PatientId,
-            UserId = _request?.UserId,
-            EncounterId = _request?.EncounterId,
-            FhirServer = _request?.FhirServer is { } fhirServer ? FhirServerCredentials.Redacted(fhirServer) : null,
-            Status = status,
-            Orders = _orders,
-            Decisions = [.. _decisions],
-            Cards = cards,
-            DataSources = _sources,
-            DataFailures = _failures,
-            Timings = [.. _timings, new StageTiming("total", Math.Round(total, 3))],
-            Response = response is null ? null : Encoding.UTF8.GetString(response),
-            ResponseSha256 = response is null ? null : Convert.ToHexStringLower(SHA256.HashData(response)),
-            Error = error,
-        };
+            detail);
     }
 
     internal static string OutcomeName(DecisionOutcome outcome) => outcome switch

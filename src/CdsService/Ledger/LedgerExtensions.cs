@@ -1,3 +1,4 @@
+using Cds.Service.Hooks;
 using Cds.Service.Policy;
 using Cds.Service.Security;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ internal static partial class LedgerExtensions
         services.AddSingleton<LedgerReadiness>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerRecorder>();
+        services.AddSingleton<IHookObserver>(sp => sp.GetRequiredService<LedgerRecorder>());
         services.AddSingleton<LedgerRetention>();
 
         // Started in this order: the migrator tries the schema before the writer, the retention or a request touches it;

@@ -1,4 +1,4 @@
-using Cds.Service.Hosting;
+using Cds.Service.Contract;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -87,7 +87,7 @@ internal sealed partial class LedgerMigrator(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.NotReady(logger, store.Kind, attempt, e.GetType().Name, SafeText.ForLog(e.Message) ?? string.Empty);
+            Log.NotReady(logger, store.Kind, attempt, e.GetType().Name, LogText.Safe(e.Message));
             return false;
         }
     }

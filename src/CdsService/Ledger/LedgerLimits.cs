@@ -1,4 +1,4 @@
-using Cds.Service.Hosting;
+using Cds.Service.Contract;
 
 namespace Cds.Service.Ledger;
 

@@ -1,6 +1,6 @@
+using Cds.Service.Contract;
 using System.Globalization;
 using System.Text.Json;
-using Cds.Service.Hosting;
 using Cds.Service.Policy;
 using Microsoft.Extensions.Options;
 
@@ -55,7 +55,7 @@ internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
-            Log.SaveFailed(logger, bounded.Id, e.GetType().Name, SafeText.ForLog(e.Message) ?? string.Empty);
+            Log.SaveFailed(logger, bounded.Id, e.GetType().Name, LogText.Safe(e.Message));
             return false;
         }
     }
@@ -77,7 +77,7 @@ internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<
         }
         catch (JsonException e)
         {
-            Log.Unreadable(logger, path, SafeText.ForLog(e.Message) ?? string.Empty);
+            Log.Unreadable(logger, path, LogText.Safe(e.Message));
             File.Move(path, path + ".bad", overwrite: true);
             return null;
         }

@@ -1,5 +1,5 @@
+using Cds.Service.Contract;
 using System.Threading.Channels;
-using Cds.Service.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Ledger;
@@ -71,7 +71,7 @@ internal sealed partial class LedgerWriter : BackgroundService
             catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
             {
                 // The queue is full (the store is down or slow) or the service is stopping: keep it in the spool.
-                Log.Bypassed(_logger, SafeText.ForLog(record.HookInstance), e is ChannelClosedException ? "the service is stopping" : "the queue is full");
+                Log.Bypassed(_logger, LogText.Safe(record.HookInstance), e is ChannelClosedException ? "the service is stopping" : "the queue is full");
                 await SpoolRecordsAsync([record], CancellationToken.None);
                 return false;
             }
@@ -97,7 +97,7 @@ internal sealed partial class LedgerWriter : BackgroundService
 
         var waited = _time.GetElapsedTime(started);
         _metrics.HookWaited(waited);
-        Log.Waited(_logger, SafeText.ForLog(record.HookInstance), written, waited.TotalMilliseconds);
+        Log.Waited(_logger, LogText.Safe(record.HookInstance), written, waited.TotalMilliseconds);
         return written;
     }
 
@@ -202,7 +202,7 @@ internal sealed partial class LedgerWriter : BackgroundService
             if (records.Count == 1)
             {
                 _storeAnswers = false;
-                Log.SpoolRecoveryFailed(_logger, _spool.Count, e.GetType().Name, SafeText.ForLog(e.Message) ?? string.Empty);
+                Log.SpoolRecoveryFailed(_logger, _spool.Count, e.GetType().Name, LogText.Safe(e.Message));
                 return 0;
             }
         }
@@ -250,7 +250,7 @@ internal sealed partial class LedgerWriter : BackgroundService
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Log.SpoolRecoveryFailed(_logger, -1, e.GetType().Name, SafeText.ForLog(e.Message) ?? string.Empty);
+                Log.SpoolRecoveryFailed(_logger, -1, e.GetType().Name, LogText.Safe(e.Message));
             }
         }
         while (await NextRoundAsync(stoppingToken));
@@ -353,7 +353,7 @@ internal sealed partial class LedgerWriter : BackgroundService
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                Log.WriteFailed(_logger, records.Count, attempt, attempts, e.GetType().Name, SafeText.ForLog(e.Message) ?? string.Empty);
+                Log.WriteFailed(_logger, records.Count, attempt, attempts, e.GetType().Name, LogText.Safe(e.Message));
                 if (attempt >= attempts)
                 {
                     _storeAnswers = false;
@@ -395,12 +395,12 @@ internal sealed partial class LedgerWriter : BackgroundService
             {
                 _spoolMayHaveRecords = true;
                 _metrics.Spooled(1);
-                Log.Spooled(_logger, record.Id, SafeText.ForLog(record.HookInstance), string.Join(",", record.AssertionIds));
+                Log.Spooled(_logger, record.Id, LogText.Safe(record.HookInstance), string.Join(",", record.AssertionIds));
             }
             else
             {
                 _metrics.Lost(1);
-                Log.Lost(_logger, record.Id, SafeText.ForLog(record.HookInstance), string.Join(",", record.AssertionIds));
+                Log.Lost(_logger, record.Id, LogText.Safe(record.HookInstance), string.Join(",", record.AssertionIds));
             }
         }
     }

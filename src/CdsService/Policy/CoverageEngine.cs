@@ -3,7 +3,15 @@ using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
 
+using Cds.Service.Prefetch;
+
 namespace Cds.Service.Policy;
+
+/// <summary>
+/// The patient's record read for one call: its size, its facts, the keys with unreadable resources, and the resources
+/// dropped because they do not reference the patient ("Type/id").
+/// </summary>
+internal sealed record PatientRecordRead(int Resources, ClinicalFacts Facts, IReadOnlyList<DataFailure> Unreadable, IReadOnlyList<string> NotThisPatient);
 
 /// <summary>The policy, loaded once, with its fact extractor and evaluator: the service's only door into FhirMapping's logic.</summary>
 internal sealed class CoverageEngine : IDisposable
@@ -37,20 +45,36 @@ internal sealed class CoverageEngine : IDisposable
     /// <summary>
     /// Reads the patient's data (only the patient's own resources, deserializing only what the policy uses) and extracts
     /// the facts, at most one call per core at a time. <paramref name="gaps"/> are the resource types whose data could
-    /// not be retrieved in full. Returns the record (its counts, the resources dropped as another patient's) and the facts.
+    /// not be retrieved in full (a failed or truncated query). Returns how many resources the record held, for the
+    /// resource limit, for each prefetch key whose resources could not all be read (a value of the wrong FHIR type, an
+    /// unknown resource) a data failure, and the resources dropped as not the patient's.
     /// </summary>
-    public async Task<(ClinicalRecord Record, ClinicalFacts Facts)> ReadAsync(IEnumerable<System.Text.Json.JsonElement> resourcesOrBundles, string patientId, IEnumerable<DataGap> gaps, CancellationToken cancellationToken)
+    public async Task<PatientRecordRead> ReadAsync(PatientData data, string patientId, IEnumerable<DataGap> gaps, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(gaps);
         await _readers.WaitAsync(cancellationToken);
         try
         {
-            var record = Extractor.Read(resourcesOrBundles, patientId);
+            var record = Extractor.Read([], patientId);
+            var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (key, item) in data.Keyed)
+            {
+                var before = record.Unreadable;
+                record.Add(item);
+                if (record.Unreadable > before)
+                {
+                    unreadable[key] = unreadable.GetValueOrDefault(key) + record.Unreadable - before;
+                }
+            }
+
             foreach (var gap in gaps)
             {
                 record.ReportGap(gap.ResourceType, gap.What);
             }
 
-            return (record, Extractor.Extract(record));
+            var failures = unreadable.Select(u => new DataFailure(u.Key, $"{u.Value} resource(s) could not be read (not FHIR R4, or a value of the wrong type)")).ToList();
+            return new PatientRecordRead(record.Count, Extractor.Extract(record), failures, record.NotThisPatient);
         }
         finally
         {

@@ -15,8 +15,15 @@ internal enum DataSource
 /// <summary>A prefetch key whose data could not be had, and why (no patient data in the reason).</summary>
 internal sealed record DataFailure(string Key, string Reason);
 
-/// <summary>The patient's data for one hook call: resources and Bundles, and where each key's data came from.</summary>
+/// <summary>A resource or Bundle and the prefetch key it came in (from prefetch or the query).</summary>
+internal sealed record KeyedItem(string Key, JsonElement Item);
+
+/// <summary>The patient's data for one hook call: resources and Bundles by key, and where each key's data came from.</summary>
 internal sealed record PatientData(
-    IReadOnlyList<JsonElement> Items,
+    IReadOnlyList<KeyedItem> Keyed,
     IReadOnlyDictionary<string, DataSource> Sources,
-    IReadOnlyList<DataFailure> Failures);
+    IReadOnlyList<DataFailure> Failures)
+{
+    /// <summary>The resources and Bundles, whatever their key.</summary>
+    public IEnumerable<JsonElement> Items => Keyed.Select(k => k.Item);
+}

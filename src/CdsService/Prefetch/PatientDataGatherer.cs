@@ -2,8 +2,8 @@ using Cds.FhirMapping.Facts;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Cds.Service.Contract;
 using Cds.Service.Discovery;
-using Cds.Service.Hooks;
 using Cds.Service.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -44,9 +44,13 @@ internal sealed partial class PatientDataGatherer(
             .Where(key => !request.Prefetch.TryGetValue(key, out var value) || IsOperationOutcome(value))
             .ToList();
 
-    public async Task<PatientData> GatherAsync(ServiceDefinition service, HookRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gathers every key's data; queries stop at <paramref name="budget"/> or <see cref="FhirOptions.HookBudget"/>,
+    /// whichever is shorter (the call's own deadline).
+    /// </summary>
+    public async Task<PatientData> GatherAsync(ServiceDefinition service, HookRequest request, TimeSpan budget, CancellationToken cancellationToken)
     {
-        var items = new List<JsonElement>();
+        var items = new List<KeyedItem>();
         var sources = new Dictionary<string, DataSource>(StringComparer.Ordinal);
         var failures = new List<DataFailure>();
         var toQuery = KeysToQuery(service, request);
@@ -64,7 +68,7 @@ internal sealed partial class PatientDataGatherer(
                 sources[key] = value.ValueKind == JsonValueKind.Null ? DataSource.PrefetchNull : DataSource.Prefetch;
                 if (value.ValueKind != JsonValueKind.Null)
                 {
-                    items.Add(value);
+                    items.Add(new KeyedItem(key, value));
                 }
             }
             else
@@ -78,14 +82,14 @@ internal sealed partial class PatientDataGatherer(
             return new PatientData(items, sources, failures);
         }
 
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(options.Value.HookBudget);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(budget < options.Value.HookBudget ? (budget > TimeSpan.Zero ? budget : TimeSpan.FromMilliseconds(1)) : options.Value.HookBudget);
         var templates = service.Prefetch.Where(p => toQuery.Contains(p.Key)).ToList();
-        var results = await Task.WhenAll(templates.Select(t => QueryAsync(t.Key, t.Value, request, budget.Token, cancellationToken)));
+        var results = await Task.WhenAll(templates.Select(t => QueryAsync(t.Key, t.Value, request, deadline.Token, cancellationToken)));
         foreach (var result in results)
         {
             sources[result.Key] = result.Source;
-            items.AddRange(result.Items);
+            items.AddRange(result.Items.Select(i => new KeyedItem(result.Key, i)));
             if (result.Failure is { } failure)
             {
                 failures.Add(failure);
@@ -214,7 +218,10 @@ internal sealed partial class PatientDataGatherer(
             buffer.Write(chunk, 0, read);
         }
 
-        return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CdsJson.ReadOptions);
+        // The same checks as a request body (UTF-8, no lone surrogates, no duplicate keys, depth): a FHIR server's
+        // answer is no more trusted than the EHR's request.
+        var (document, problem) = JsonBody.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        return document ?? throw new JsonException(problem!.Diagnostics);
     }
 
     private static string? NextLink(JsonElement bundle)

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Cds.Service.Hooks;
+using Cds.Service.Contract;
 
 namespace Cds.Service.Prefetch;
 

@@ -1,5 +1,4 @@
-using Cds.Service.Hooks;
-using Cds.Service.Hosting;
+using Cds.Service.Contract;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -32,6 +31,7 @@ internal static partial class CdsSecurityExtensions
     {
         var services = builder.Services;
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         services.AddSingleton<ClientKeyStore>();
         services.AddSingleton<FhirServerGuard>();
         services.AddHttpClient(ClientKeyStore.HttpClientName)
@@ -92,6 +92,12 @@ internal static partial class CdsSecurityExtensions
         if (security.DevelopmentMode)
         {
             Log.DevelopmentMode(logger);
+        }
+
+        if (security.PublicBaseUrl is null)
+        {
+            // Only possible in the Development environment (SecurityOptionsValidator).
+            Log.NoPublicBaseUrl(logger);
         }
         else if (security.Clients.Count == 0)
         {
@@ -166,7 +172,7 @@ internal static partial class CdsSecurityExtensions
             return;
         }
 
-        var expected = ExpectedAudiences(context.Request, security.PublicBaseUrl);
+        var expected = ExpectedAudiences(context.Request, security);
         if (!jwt.Audiences.Any(a => expected.Any(e => SameUrl(a, e))))
         {
             Reject(context, jwt.Issuer, "aud is not the URL invoked");
@@ -226,7 +232,7 @@ internal static partial class CdsSecurityExtensions
     {
         // IdentityModel hides PII in its messages by default; the exception type says enough. Failing here also keeps an
         // exception thrown while reading a token from escaping as a 500 (the shape check should have caught it).
-        Log.Rejected(Logger(context.HttpContext), SafeText.ForLog(context.Request.Path.Value) ?? string.Empty, null, context.Exception.GetType().Name);
+        Log.Rejected(Logger(context.HttpContext), LogText.Safe(context.Request.Path.Value), null, context.Exception.GetType().Name);
         context.Fail(context.Exception.GetType().Name);
         return Task.CompletedTask;
     }
@@ -238,18 +244,18 @@ internal static partial class CdsSecurityExtensions
         {
             var retryAfter = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.StoreDownRetryAfter;
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await HookHandler.Problem(StatusCodes.Status503ServiceUnavailable, "transient", "The service cannot check the token's jti against replay right now; retry after the Retry-After delay.").ExecuteAsync(context.HttpContext);
+            await Problem.Result(StatusCodes.Status503ServiceUnavailable, "transient", "The service cannot check the token's jti against replay right now; retry after the Retry-After delay.").ExecuteAsync(context.HttpContext);
             return;
         }
 
         // 401 without any detail of why (CDS Hooks best practice); the reason is in the log.
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        await HookHandler.Problem(StatusCodes.Status401Unauthorized, "login", "Authentication required.").ExecuteAsync(context.HttpContext);
+        await Problem.Result(StatusCodes.Status401Unauthorized, "login", "Authentication required.").ExecuteAsync(context.HttpContext);
     }
 
     private static void Reject(ResultContext<JwtBearerOptions> context, string? issuer, string reason)
     {
-        Log.Rejected(Logger(context.HttpContext), SafeText.ForLog(context.Request.Path.Value) ?? string.Empty, SafeText.ForLog(issuer), reason);
+        Log.Rejected(Logger(context.HttpContext), LogText.Safe(context.Request.Path.Value), LogText.Safe(issuer), reason);
         context.Fail(reason);
     }
 
@@ -257,9 +263,9 @@ internal static partial class CdsSecurityExtensions
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Cds.Service.Security");
 
     // aud must be the URL of the endpoint invoked; for feedback, the service's URL is accepted as well.
-    private static List<string> ExpectedAudiences(HttpRequest request, Uri? publicBaseUrl)
+    private static List<string> ExpectedAudiences(HttpRequest request, SecurityOptions security)
     {
-        var baseUrl = publicBaseUrl?.AbsoluteUri.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var baseUrl = PublicBaseUrl.For(request, security).AbsoluteUri.TrimEnd('/');
         var path = request.Path.Value ?? string.Empty;
         var audiences = new List<string> { baseUrl + path };
         if (path.EndsWith("/feedback", StringComparison.Ordinal))
@@ -281,6 +287,9 @@ internal static partial class CdsSecurityExtensions
 
         [LoggerMessage(2, LogLevel.Warning, "No trusted CDS clients are configured (Cds:Security:Clients): every CDS Hooks call will be refused with 401.")]
         public static partial void NoClients(ILogger logger);
+
+        [LoggerMessage(4, LogLevel.Warning, "Cds:Security:PublicBaseUrl is not set: in the Development environment the URL each request was sent to (its Host header) is used for the JWT aud check and the cards' links. Set it anywhere real.")]
+        public static partial void NoPublicBaseUrl(ILogger logger);
 
         [LoggerMessage(3, LogLevel.Warning, "Refused a call to {Path} from issuer {Issuer}: {Reason}")]
         public static partial void Rejected(ILogger logger, string path, string? issuer, string reason);

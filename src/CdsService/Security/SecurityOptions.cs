@@ -13,7 +13,10 @@ internal sealed class SecurityOptions
     /// </summary>
     public bool DevelopmentMode { get; set; }
 
-    /// <summary>The service's public base URL (behind a proxy); a JWT's <c>aud</c> is checked against it.</summary>
+    /// <summary>
+    /// The URL the EHR calls (e.g. https://cds.payer.example/): a JWT's <c>aud</c> is checked against it and the cards'
+    /// policy link is built from it, never from the Host header. Required outside the Development environment.
+    /// </summary>
     public Uri? PublicBaseUrl { get; set; }
 
     /// <summary>Tolerance for <c>exp</c>, <c>nbf</c> and <c>iat</c>.</summary>

@@ -13,7 +13,7 @@ internal static class FhirJson
         .ForFhir(ModelInfo.ModelInspector)
         .UsingMode(DeserializationMode.Ostrich);
 
-    /// <summary>Reads one resource; null when the JSON is not a FHIR resource this SDK knows.</summary>
+    /// <summary>Reads one resource; null when the JSON is not a FHIR resource this SDK knows, or holds a value of the wrong type.</summary>
     public static Resource? TryRead(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object
@@ -28,7 +28,8 @@ internal static class FhirJson
 
         try
         {
-            return element.Deserialize<Resource>(Lenient);
+            var resource = element.Deserialize<Resource>(Lenient);
+            return resource is not null && PocoShape.IsReadable(resource) ? resource : null;
         }
         catch (Exception e) when (e is JsonException or DeserializationFailedException or Hl7.Fhir.Validation.CodedValidationException or FormatException or InvalidOperationException or NotSupportedException or OverflowException)
         {

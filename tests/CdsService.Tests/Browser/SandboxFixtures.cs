@@ -16,7 +16,8 @@ public sealed class SandboxServiceFixture : IDisposable
 }
 
 /// <summary>
-/// The service on real Kestrel, bound to 127.0.0.1 on a free port, in development mode with the sandbox page, and a
+/// The service on real Kestrel, bound to 127.0.0.1 on a free port, in development mode with the sandbox page (in the
+/// Development environment without a PublicBaseUrl, so links follow the URL the page called), and a
 /// headless Debian Chromium driven by Playwright. Chromium is the system one (<c>/usr/bin/chromium</c>, installed by
 /// .ci/run; <c>CDS_CHROMIUM</c> points elsewhere): Playwright never downloads a browser here.
 /// </summary>
@@ -32,7 +33,8 @@ public sealed class BrowserSandboxFixture : IAsyncLifetime
     private IBrowser? _browser;
     private string? _missing;
 
-    public CdsServiceFactory Factory { get; } = new CdsServiceFactory()
+    public CdsServiceFactory Factory { get; } = new CdsServiceFactory { Environment = "Development" }
+        .With("Cds:Security:PublicBaseUrl", null)
         .With("Cds:Security:DevelopmentMode", "true")
         .With("Cds:Sandbox:Enabled", "true");
 

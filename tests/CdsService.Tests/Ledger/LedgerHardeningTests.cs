@@ -1,5 +1,5 @@
 using System.Net;
-using Cds.Service.Hosting;
+using Cds.Service.Contract;
 using Cds.Service.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -89,13 +89,13 @@ public sealed class LedgerHardeningTests
 
         // Act
         var stored = SafeText.Bound(value, LedgerLimits.Identifier)!;
-        var logged = SafeText.ForLog(value)!;
+        var logged = LogText.Safe(value)!;
         var cutPair = SafeText.Bound(pair + "tail", LedgerLimits.Identifier)!;
 
         // Assert
         Assert.True(stored.Length <= LedgerLimits.Identifier);
         Assert.EndsWith($"…({value.Length} chars)", stored, StringComparison.Ordinal);
-        Assert.StartsWith("a\\r\\nb\\u001b[31m", logged, StringComparison.Ordinal);
+        Assert.StartsWith("a\\u000d\\u000ab\\u001b[31m", logged, StringComparison.Ordinal);
         Assert.DoesNotContain(logged, char.IsControl);
         Assert.True(logged.Length < 300);
         Assert.False(char.IsHighSurrogate(cutPair[cutPair.IndexOf('…', StringComparison.Ordinal) - 1]));

@@ -51,7 +51,7 @@ public sealed class FhirServerCredentialTests
         var url = new Uri("https://user:pw@ehr.example.org:8443/fhir/r4?key=abc#frag");
 
         // Act
-        var kept = Cds.Service.Hooks.FhirServerCredentials.Redacted(url);
+        var kept = Cds.Service.Contract.FhirServerCredentials.Redacted(url);
 
         // Assert
         Assert.Equal("https://ehr.example.org:8443/fhir/r4", kept);

@@ -109,7 +109,7 @@ public sealed class HostileTokenTests(CdsServiceFactory factory) : IClassFixture
         // Assert
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         var line = Assert.Single(factory.Logs.Lines.Skip(before), l => l.Contains("Refused a call", StringComparison.Ordinal));
-        Assert.Contains("https://rogue.example\\nInformation", line, StringComparison.Ordinal);
+        Assert.Contains("https://rogue.example\\u000aInformation", line, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", line.TrimEnd(), StringComparison.Ordinal);
         Assert.True(line.Length < 1000, $"log line of {line.Length} characters");
     }

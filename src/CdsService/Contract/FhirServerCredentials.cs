@@ -1,4 +1,4 @@
-namespace Cds.Service.Hooks;
+namespace Cds.Service.Contract;
 
 /// <summary>
 /// A <c>fhirServer</c> is a FHIR base URL: the service appends resource paths to it, so a query or fragment on it is

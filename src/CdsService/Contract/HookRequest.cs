@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Cds.Service.Hooks;
+namespace Cds.Service.Contract;
 
 /// <summary>A CDS Hooks 2.0 request for order-sign or order-select, checked field by field.</summary>
 internal sealed record HookRequest
@@ -44,6 +44,13 @@ internal sealed record HookRequest
 
         if (!RequiredString(root, "hook", out var hook, ref error) || !RequiredString(root, "hookInstance", out var hookInstance, ref error))
         {
+            return null;
+        }
+
+        // CDS Hooks 2.0: "A universally unique identifier (UUID) for this particular hook call" (which also bounds it).
+        if (hookInstance!.Length != 36 || !Guid.TryParseExact(hookInstance, "D", out _))
+        {
+            error = "'hookInstance' must be a UUID, e.g. \"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea\".";
             return null;
         }
 

@@ -1,0 +1,203 @@
+using System.Text.Json;
+using System.Text.Unicode;
+using Microsoft.Net.Http.Headers;
+
+namespace Cds.Service.Contract;
+
+/// <summary>Why a request body was refused: the HTTP status, the OperationOutcome issue code and what to fix.</summary>
+internal sealed record BodyProblem(int Status, string Code, string Diagnostics);
+
+/// <summary>
+/// Reads a request body as strict JSON: <c>Content-Type: application/json</c> (charset utf-8 or none, else 415), at
+/// most <c>limit</c> bytes (413), within <c>timeout</c> (408), valid UTF-8 without lone surrogates in escapes, no
+/// duplicate keys, at most 64 levels deep (400). Nothing about the body is trusted before these checks pass.
+/// </summary>
+internal static class JsonBody
+{
+    /// <summary>Limits for parsing request bodies: deep nesting and duplicate keys are refused.</summary>
+    public static readonly JsonDocumentOptions ParseOptions = new()
+    {
+        MaxDepth = 64,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        AllowDuplicateProperties = false,
+    };
+
+    public static async Task<(JsonDocument? Document, BodyProblem? Problem)> ReadAsync(HttpRequest request, long limit, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (ContentTypeProblem(request.ContentType) is { } unsupported)
+        {
+            return (null, unsupported);
+        }
+
+        if (request.ContentLength > limit)
+        {
+            return (null, TooLarge(limit));
+        }
+
+        byte[] bytes;
+        int length;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        using var buffer = new MemoryStream();
+        try
+        {
+            // Read at most limit + 1 bytes whatever Content-Length says (chunked bodies have none).
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, deadline.Token)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return (null, TooLarge(limit));
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            bytes = buffer.GetBuffer();
+            length = (int)buffer.Length;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, new BodyProblem(StatusCodes.Status408RequestTimeout, "timeout", $"The request body did not arrive within {timeout.TotalSeconds:0.###} s."));
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's limits: the body was too large, or arrived slower than the minimum data rate.
+            return (null, e.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => TooLarge(limit),
+                StatusCodes.Status408RequestTimeout => new BodyProblem(StatusCodes.Status408RequestTimeout, "timeout", "The request body arrived too slowly."),
+                _ => new BodyProblem(StatusCodes.Status400BadRequest, "invalid", "The request body could not be read."),
+            });
+        }
+
+        return Parse(bytes.AsMemory(0, length));
+    }
+
+    /// <summary>Checks and parses UTF-8 JSON bytes.</summary>
+    public static (JsonDocument? Document, BodyProblem? Problem) Parse(ReadOnlyMemory<byte> utf8)
+    {
+        if (!Utf8.IsValid(utf8.Span))
+        {
+            return (null, Invalid("The request body is not valid UTF-8."));
+        }
+
+        if (LoneSurrogateAt(utf8.Span) is { } at)
+        {
+            return (null, Invalid($"The request body has a lone UTF-16 surrogate escape (\\uD800–\\uDFFF without its pair) at byte {at}."));
+        }
+
+        try
+        {
+            return (JsonDocument.Parse(utf8, ParseOptions), null);
+        }
+        catch (JsonException e)
+        {
+            // The parser's message says where the JSON broke (duplicate keys included); it holds no request content.
+            return (null, Invalid($"The request body is not valid JSON: {e.Message}"));
+        }
+    }
+
+    private static BodyProblem? ContentTypeProblem(string? contentType)
+    {
+        if (MediaTypeHeaderValue.TryParse(contentType, out var media)
+            && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var sent = string.IsNullOrEmpty(contentType) ? "none" : $"'{LogText.Safe(contentType, 100)}'";
+        return new BodyProblem(StatusCodes.Status415UnsupportedMediaType, "not-supported", $"The request body must be JSON sent with 'Content-Type: application/json' (charset utf-8 or none); the Content-Type was {sent}.");
+    }
+
+    /// <summary>
+    /// The byte offset of a <c>\uXXXX</c> escape that is half of a surrogate pair without its other half, or null.
+    /// Valid UTF-8 cannot hold a surrogate itself, so escapes are the only way one gets in.
+    /// </summary>
+    internal static int? LoneSurrogateAt(ReadOnlySpan<byte> json)
+    {
+        var i = 0;
+        while (i < json.Length)
+        {
+            var slash = json[i..].IndexOf((byte)'\\');
+            if (slash < 0)
+            {
+                return null;
+            }
+
+            i += slash;
+            if (i + 1 >= json.Length)
+            {
+                return null;
+            }
+
+            if (json[i + 1] != (byte)'u')
+            {
+                i += 2; // \" \\ \/ \n …: the next character is escaped, whatever it is
+                continue;
+            }
+
+            if (Hex(json, i + 2) is not { } unit)
+            {
+                i += 2; // not a valid escape: the parser will say so
+                continue;
+            }
+
+            if (unit is >= 0xDC00 and <= 0xDFFF)
+            {
+                return i;
+            }
+
+            if (unit is >= 0xD800 and <= 0xDBFF)
+            {
+                if (i + 7 < json.Length && json[i + 6] == (byte)'\\' && json[i + 7] == (byte)'u' && Hex(json, i + 8) is >= 0xDC00 and <= 0xDFFF)
+                {
+                    i += 12;
+                    continue;
+                }
+
+                return i;
+            }
+
+            i += 6;
+        }
+
+        return null;
+    }
+
+    private static int? Hex(ReadOnlySpan<byte> json, int start)
+    {
+        if (start + 4 > json.Length)
+        {
+            return null;
+        }
+
+        var value = 0;
+        foreach (var b in json.Slice(start, 4))
+        {
+            var digit = b switch
+            {
+                >= (byte)'0' and <= (byte)'9' => b - '0',
+                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+                _ => -1,
+            };
+            if (digit < 0)
+            {
+                return null;
+            }
+
+            value = (value << 4) | digit;
+        }
+
+        return value;
+    }
+
+    private static BodyProblem Invalid(string diagnostics) => new(StatusCodes.Status400BadRequest, "invalid", diagnostics);
+
+    private static BodyProblem TooLarge(long limit) => new(StatusCodes.Status413PayloadTooLarge, "too-costly", $"The request body is larger than {limit} bytes.");
+}
