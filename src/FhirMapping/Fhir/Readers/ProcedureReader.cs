@@ -88,11 +88,11 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
         // A procedure with a standard code that is not a transplant code (a marrow biopsy "after allo-HCT", a prior DLI)
         // is not a transplant, whatever its words say; local codes are read from their words.
         var locallyCoded = !codings.Any(c => c.System is { } system && vocabulary.KnownSystems.Contains(system));
-        if ((donor is DonorType.Unknown || (donor is null && locallyCoded)) && words.Any(t => Stated(t, vocabulary.HctText, historicalCounts: true)))
+        if ((donor is DonorType.Unknown || (donor is null && locallyCoded)) && words.Any(t => Stated(t, vocabulary.HctText)))
         {
             source = donor is null ? SourceKind.ClinicalText : SourceKind.Code;
-            donor = words.Any(t => Stated(t, vocabulary.AllogeneicText, historicalCounts: true)) ? DonorType.Allogeneic
-                : words.Any(t => Stated(t, vocabulary.AutologousText, historicalCounts: true)) ? DonorType.Autologous
+            donor = words.Any(t => Stated(t, vocabulary.AllogeneicText)) ? DonorType.Allogeneic
+                : words.Any(t => Stated(t, vocabulary.AutologousText)) ? DonorType.Autologous
                 : DonorType.Unknown;
         }
 
@@ -173,6 +173,6 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
     }
 
     // A transplant in the past is still a transplant: "s/p allo-HCT 2024" is historical and counts.
-    private bool Stated(string text, Regex pattern, bool historicalCounts) =>
-        vocabulary.Text.Find(text, pattern).Any(f => f.Certainty == Certainty.Confirmed || (historicalCounts && f.Certainty == Certainty.Historical));
+    private bool Stated(string text, Regex pattern) =>
+        vocabulary.Text.Find(text, pattern).Any(f => f.Certainty is Certainty.Confirmed or Certainty.Historical);
 }
