@@ -93,7 +93,7 @@ internal sealed class CdsMetrics : IDisposable
     }
 
     // The hook instance comes from the caller: a UUID by the specification, cut short if it is anything longer.
-    internal static string Bounded(string value) => value.Length <= 64 ? value : value[..64];
+    internal static string Bounded(string value) => SafeText.ForLog(value.Length <= 64 ? value : value[..64])!; // control characters escaped too
 
     private void RecordHook(string hook, string outcome, double seconds) =>
         _hookDuration.Record(seconds, new KeyValuePair<string, object?>("cds.hook", hook), new KeyValuePair<string, object?>("cds.outcome", outcome));
