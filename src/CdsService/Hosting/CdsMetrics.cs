@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Cds.FhirMapping.Evaluation;
+using Cds.Service.Contract;
 
 namespace Cds.Service.Hosting;
 
@@ -93,7 +94,7 @@ internal sealed class CdsMetrics : IDisposable
     }
 
     // The hook instance comes from the caller: a UUID by the specification, cut short if it is anything longer.
-    internal static string Bounded(string value) => value.Length <= 64 ? value : value[..64];
+    internal static string Bounded(string value) => LogText.Safe(value, 64); // control characters escaped too
 
     private void RecordHook(string hook, string outcome, double seconds) =>
         _hookDuration.Record(seconds, new KeyValuePair<string, object?>("cds.hook", hook), new KeyValuePair<string, object?>("cds.outcome", outcome));

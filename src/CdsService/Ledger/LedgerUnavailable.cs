@@ -1,8 +1,5 @@
-using System.Globalization;
-using Cds.Service.Hooks;
 using Cds.Service.Security;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Ledger;
 
@@ -13,7 +10,7 @@ internal sealed class LedgerUnavailableException(string message, Exception inner
 /// Answers a <see cref="LedgerUnavailableException"/> with a fast 503, <c>Retry-After</c> and an OperationOutcome
 /// (never a 500): the caller may retry once the store is back.
 /// </summary>
-internal sealed partial class LedgerUnavailableHandler(IOptions<SecurityOptions> options, ILogger<LedgerUnavailableHandler> logger) : IExceptionHandler
+internal sealed partial class LedgerUnavailableHandler(ILogger<LedgerUnavailableHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -23,8 +20,7 @@ internal sealed partial class LedgerUnavailableHandler(IOptions<SecurityOptions>
         }
 
         Log.Unavailable(logger, httpContext.Request.Path.Value ?? string.Empty, unavailable.InnerException?.GetType().Name ?? "unknown");
-        httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(options.Value.StoreDownRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        await HookHandler.Problem(StatusCodes.Status503ServiceUnavailable, "transient", unavailable.Message).ExecuteAsync(httpContext);
+        await StoreDownAnswer.WriteAsync(httpContext, unavailable.Message);
         return true;
     }
 

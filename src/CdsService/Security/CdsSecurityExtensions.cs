@@ -242,9 +242,7 @@ internal static partial class CdsSecurityExtensions
         context.HandleResponse();
         if (context.HttpContext.Items.ContainsKey(ReplayUnavailableKey))
         {
-            var retryAfter = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.StoreDownRetryAfter;
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await Problem.Result(StatusCodes.Status503ServiceUnavailable, "transient", "The service cannot check the token's jti against replay right now; retry after the Retry-After delay.").ExecuteAsync(context.HttpContext);
+            await StoreDownAnswer.WriteAsync(context.HttpContext, "The service cannot check the token's jti against replay right now; retry after the Retry-After delay.");
             return;
         }
 

@@ -12,8 +12,11 @@ namespace Cds.Service.Security;
 /// </summary>
 internal static class JwtShape
 {
-    /// <summary>Longest token accepted (a signed CDS Hooks JWT is well under 2 KB; an RSA-4096 one about 1.5 KB).</summary>
-    public const int MaxTokenLength = 8 * 1024;
+    /// <summary>
+    /// Longest token accepted: a signed CDS Hooks JWT is well under 2 KB (an RSA-4096 one about 1.5 KB); 16 KB leaves
+    /// room for an <c>x5c</c> certificate chain in the header and stays within Kestrel's 32 KB of request headers.
+    /// </summary>
+    public const int MaxTokenLength = 16 * 1024;
 
     /// <summary>Longest string claim (<c>iss</c>, <c>kid</c>, <c>jti</c>, an <c>aud</c> entry, <c>tenant</c>, <c>jku</c>).</summary>
     public const int MaxClaimLength = 2048;

@@ -81,6 +81,21 @@ public sealed class LedgerHardeningTests
     }
 
     [Fact]
+    public void GivenAHookInstanceWithControlCharacters_WhenItBecomesALogScopeOrTraceTag_ThenItIsBoundedAndEscaped()
+    {
+        // Arrange
+        var hookInstance = "d1577c69\nInformation forged\u001b[2J" + new string('x', 500);
+
+        // Act
+        var tag = Cds.Service.Hosting.CdsMetrics.Bounded(hookInstance);
+
+        // Assert
+        Assert.StartsWith("d1577c69\\nInformation forged\\u001b[2J", tag, StringComparison.Ordinal);
+        Assert.DoesNotContain(tag, char.IsControl);
+        Assert.True(tag.Length < 100);
+    }
+
+    [Fact]
     public void GivenAMegabyteValueWithControlCharacters_WhenBoundedForStorageAndLogs_ThenItIsShortMarkedAndEscaped()
     {
         // Arrange

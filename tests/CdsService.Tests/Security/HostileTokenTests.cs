@@ -95,6 +95,22 @@ public sealed class HostileTokenTests(CdsServiceFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task GivenAValidTokenWithAnX5cChainOf10KB_WhenAHookIsCalled_ThenItIsAnswered()
+    {
+        // Arrange: the length limit leaves room for a certificate chain in the header.
+        using var client = factory.CreateClient();
+        var chain = string.Join(",", Enumerable.Range(0, 3).Select(i => "\"" + Convert.ToBase64String(new byte[2500 + i]) + "\""));
+        var token = HostileTokens.Sign($$"""{"alg":"ES384","typ":"JWT","kid":"{{TestTokens.EcKid}}","x5c":[{{chain}}]}""", HostileTokens.Payload(factory.Clock.GetUtcNow()));
+
+        // Act
+        var (status, _, _) = await PostAsync(client, "Bearer " + token);
+
+        // Assert
+        Assert.InRange(token.Length, 10_000, 16 * 1024);
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
     public async Task GivenAnIssuerWithNewlines_WhenRefused_ThenTheLogLineEscapesThemAndIsBounded()
     {
         // Arrange
