@@ -69,11 +69,7 @@ public sealed class TextEvidence
         }
 
         var excluded = except?.Matches(text);
-
-        // A trigger inside any target phrase is part of that phrase, not context ("Non-myeloablative (NMA)").
-        var cues = _lexicon.Cues(text);
-        cues.RemoveAll(cue => matches.Any(m => cue.Overlaps(m.Index, m.Index + m.Length)));
-        var boundaries = _lexicon.Boundaries(text);
+        var (cues, boundaries) = Context(text, matches);
         var findings = new List<TextFinding>(matches.Count);
         foreach (Match match in matches)
         {
@@ -92,6 +88,45 @@ public sealed class TextEvidence
     /// <summary>The first confirmed finding of <paramref name="target"/>, or null.</summary>
     public TextFinding? FindConfirmed(string? text, Regex target, Regex? except = null) =>
         Find(text, target, except).FirstOrDefault(f => f.Certainty == Certainty.Confirmed);
+
+    // No scope crosses a sentence end, so only the sentences that hold a target are scanned for triggers and
+    // termination terms.
+    private (List<ContextCue> Cues, List<(int Start, int End)> Boundaries) Context(string text, MatchCollection matches)
+    {
+        var boundaries = _lexicon.SentenceEnds(text);
+        var sentenceEnds = boundaries.Count;
+        var cues = new List<ContextCue>();
+        var scannedTo = 0;
+        foreach (Match match in matches)
+        {
+            var start = 0;
+            var end = text.Length;
+            for (var i = 0; i < sentenceEnds; i++)
+            {
+                if (boundaries[i].End <= match.Index)
+                {
+                    start = boundaries[i].End;
+                }
+                else if (boundaries[i].Start >= match.Index + match.Length)
+                {
+                    end = boundaries[i].Start;
+                    break;
+                }
+            }
+
+            start = Math.Max(start, scannedTo);
+            if (start < end)
+            {
+                _lexicon.Cues(text, start, end, cues);
+                _lexicon.Terminations(text, start, end, boundaries);
+                scannedTo = end;
+            }
+        }
+
+        // A trigger inside any target phrase is part of that phrase, not context ("Non-myeloablative (NMA)").
+        cues.RemoveAll(cue => matches.Any(m => cue.Overlaps(m.Index, m.Index + m.Length)));
+        return (cues, boundaries);
+    }
 
     private (Certainty Certainty, string? Trigger) Read(string text, int start, int end, List<ContextCue> cues, List<(int Start, int End)> boundaries)
     {

@@ -32,10 +32,12 @@ internal sealed class TextLexicon
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    private const string LeadingBoundary = @"(?<![\p{L}\p{N}])";
 
     private readonly Regex _cues;
-    private readonly (int Group, Certainty? Category, TriggerDirection Direction)[] _cueGroups;
-    private readonly Regex _boundaries;
+    private readonly (Regex Anchored, Certainty? Category, TriggerDirection Direction)[] _cueTerms;
+    private readonly Regex _sentenceEnds;
+    private readonly Regex _terminations;
     private readonly Regex _answer;
     private readonly (int Group, Certainty Category)[] _answerGroups;
     private readonly int _labelGroup;
@@ -49,13 +51,17 @@ internal sealed class TextLexicon
         var cues = document.Triggers
             .Select(t => (t.Term, Category: (Certainty?)Categories[t.Category], Direction: Directions[t.Direction]))
             .Concat(document.PseudoTriggers.Select(p => (Term: p, Category: (Certainty?)null, Direction: TriggerDirection.Both)))
-            .OrderByDescending(c => c.Term.Length)
+            .OrderByDescending(c => Leads(c.Term))
+            .ThenByDescending(c => c.Term.Length)
             .ToArray();
-        _cues = Compile(string.Join('|', cues.Select((c, i) => $"(?<c{i}>{Bounded(c.Term)})")));
-        _cueGroups = cues.Select((c, i) => (_cues.GroupNumberFromName($"c{i}"), c.Category, c.Direction)).ToArray();
 
-        _boundaries = Compile(string.Join('|', document.SentenceEnds.Select(e => $"(?:{e})")
-            .Concat(document.Terminations.OrderByDescending(t => t.Length).Select(t => $"(?:{Bounded(t)})"))));
+        // One scan finds every cue; the term that matched is the first, in the same order, that matches there. (A group
+        // per term would make every Match carry hundreds of groups.)
+        _cues = Compile(Alternation(cues.Select(c => c.Term).ToArray()));
+        _cueTerms = cues.Select(c => (new Regex($@"\G{Bounded(c.Term)}", Options, PolicyDefinition.MatchTimeout), c.Category, c.Direction)).ToArray();
+
+        _sentenceEnds = Compile(string.Join('|', document.SentenceEnds.Select(e => $"(?:{e})")));
+        _terminations = Compile(Alternation(document.Terminations.OrderByDescending(Leads).ThenByDescending(t => t.Length).ToArray()));
 
         var answers = document.Answers.OrderByDescending(a => a.Term.Length).ToArray();
         var separators = string.Join('|', document.AnswerSeparators.OrderByDescending(s => s.Length).Select(s => $"(?:{s})"));
@@ -79,52 +85,77 @@ internal sealed class TextLexicon
     /// A term as the lexicon means it: on a word boundary wherever it begins or ends with a letter or digit, so "no"
     /// does not match inside "known" but "non-" matches the start of "non-T-cell-depleted".
     /// </summary>
-    internal static string Bounded(string term)
+    internal static string Bounded(string term) => (Leads(term) ? LeadingBoundary : string.Empty) + Trailed(term);
+
+    private static bool Leads(string term) => term.Length > 0 && (char.IsLetterOrDigit(term[0]) || term[0] is '(');
+
+    private static string Trailed(string term)
     {
+        var trails = term.Length > 0 && (char.IsLetterOrDigit(term[^1]) || term[^1] is ')' or '?' or '*' or '+' or '}');
+        return trails ? $@"(?:{term})(?![\p{{L}}\p{{N}}])" : $"(?:{term})";
+    }
+
+    // The same terms in the same order as Bounded one by one, with the leading word boundary tested once for all the
+    // terms that have one (ordered first): the engine then fails fast inside words instead of trying every term.
+    private static string Alternation(string[] terms)
+    {
+        var led = terms.Where(Leads).Select(Trailed).ToArray();
+        var rest = terms.Where(t => !Leads(t)).Select(Trailed).ToArray();
         var builder = new StringBuilder();
-        if (term.Length > 0 && (char.IsLetterOrDigit(term[0]) || term[0] is '('))
+        if (led.Length > 0)
         {
-            builder.Append(@"(?<![\p{L}\p{N}])");
+            builder.Append(LeadingBoundary).Append("(?:").AppendJoin('|', led).Append(')');
         }
 
-        builder.Append("(?:").Append(term).Append(')');
-        if (term.Length > 0 && (char.IsLetterOrDigit(term[^1]) || term[^1] is ')' or '?' or '*' or '+' or '}'))
+        foreach (var term in rest)
         {
-            builder.Append(@"(?![\p{L}\p{N}])");
+            builder.Append(builder.Length > 0 ? "|" : string.Empty).Append(term);
         }
 
         return builder.ToString();
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> when a fragment is not a valid regular expression.</summary>
-    internal static void Parse(string pattern) => _ = new Regex(pattern, Options, PolicyDefinition.MatchTimeout);
-
-    /// <summary>The triggers in a text, pseudo-triggers already removed.</summary>
-    public List<ContextCue> Cues(string text)
+    /// <summary>The triggers in <c>text[start..end]</c>, pseudo-triggers already removed (what precedes start still
+    /// counts for a term's leading word boundary).</summary>
+    public void Cues(string text, int start, int end, List<ContextCue> cues)
     {
-        var cues = new List<ContextCue>();
-        foreach (Match match in _cues.Matches(text))
+        foreach (var match in _cues.EnumerateMatches(text.AsSpan(0, end), start))
         {
-            foreach (var (group, category, direction) in _cueGroups)
+            foreach (var (anchored, category, direction) in _cueTerms)
             {
-                if (match.Groups[group].Success)
+                if (anchored.IsMatch(text, match.Index))
                 {
                     if (category is { } found)
                     {
-                        cues.Add(new ContextCue(match.Index, match.Index + match.Length, found, direction, match.Value));
+                        cues.Add(new ContextCue(match.Index, match.Index + match.Length, found, direction, text.Substring(match.Index, match.Length)));
                     }
 
                     break;
                 }
             }
         }
-
-        return cues;
     }
 
-    /// <summary>Where scopes end: sentence ends and termination terms, as (start, end) spans.</summary>
-    public List<(int Start, int End)> Boundaries(string text) =>
-        _boundaries.Matches(text).Select(m => (m.Index, m.Index + m.Length)).ToList();
+    /// <summary>Where sentences end in the whole text, as (start, end) spans.</summary>
+    public List<(int Start, int End)> SentenceEnds(string text)
+    {
+        var ends = new List<(int Start, int End)>();
+        foreach (var match in _sentenceEnds.EnumerateMatches(text))
+        {
+            ends.Add((match.Index, match.Index + match.Length));
+        }
+
+        return ends;
+    }
+
+    /// <summary>The termination terms in <c>text[start..end]</c>, added to <paramref name="boundaries"/>.</summary>
+    public void Terminations(string text, int start, int end, List<(int Start, int End)> boundaries)
+    {
+        foreach (var match in _terminations.EnumerateMatches(text.AsSpan(0, end), start))
+        {
+            boundaries.Add((match.Index, match.Index + match.Length));
+        }
+    }
 
     /// <summary>
     /// The answer to a question or label that the target phrase ending at <paramref name="end"/> belongs to, if the
