@@ -69,16 +69,40 @@ public sealed class TextEvidence
         }
 
         var excluded = except?.Matches(text);
-        var (cues, boundaries) = Context(text, matches);
+        var sentenceEnds = _lexicon.SentenceEnds(text);
         var findings = new List<TextFinding>(matches.Count);
+        var sentence = default(Sentence);
+        var passed = 0;
+        var sentenceStart = 0;
         foreach (Match match in matches)
         {
+            // Sentence ends before this match (the matches come in order, so this only moves on).
+            while (passed < sentenceEnds.Count && sentenceEnds[passed].End <= match.Index)
+            {
+                sentenceStart = sentenceEnds[passed++].End;
+            }
+
             if (match.Length == 0 || Overlaps(excluded, match))
             {
                 continue;
             }
 
-            var (certainty, trigger) = Read(text, match.Index, match.Index + match.Length, cues, boundaries);
+            if (sentence is null || sentence.Start != sentenceStart)
+            {
+                var sentenceEnd = text.Length;
+                for (var i = passed; i < sentenceEnds.Count; i++)
+                {
+                    if (sentenceEnds[i].Start >= match.Index + match.Length)
+                    {
+                        sentenceEnd = sentenceEnds[i].Start;
+                        break;
+                    }
+                }
+
+                sentence = Scan(text, sentenceStart, sentenceEnd, matches);
+            }
+
+            var (certainty, trigger) = Read(text, match.Index, match.Index + match.Length, sentence);
             findings.Add(new TextFinding(match.Value, match.Index, certainty, trigger));
         }
 
@@ -90,52 +114,29 @@ public sealed class TextEvidence
         Find(text, target, except).FirstOrDefault(f => f.Certainty == Certainty.Confirmed);
 
     // No scope crosses a sentence end, so only the sentences that hold a target are scanned for triggers and
-    // termination terms.
-    private (List<ContextCue> Cues, List<(int Start, int End)> Boundaries) Context(string text, MatchCollection matches)
+    // termination terms, and each scope is measured inside its sentence.
+    private Sentence Scan(string text, int start, int end, MatchCollection matches)
     {
-        var boundaries = _lexicon.SentenceEnds(text);
-        var sentenceEnds = boundaries.Count;
         var cues = new List<ContextCue>();
-        var scannedTo = 0;
-        foreach (Match match in matches)
-        {
-            var start = 0;
-            var end = text.Length;
-            for (var i = 0; i < sentenceEnds; i++)
-            {
-                if (boundaries[i].End <= match.Index)
-                {
-                    start = boundaries[i].End;
-                }
-                else if (boundaries[i].Start >= match.Index + match.Length)
-                {
-                    end = boundaries[i].Start;
-                    break;
-                }
-            }
-
-            start = Math.Max(start, scannedTo);
-            if (start < end)
-            {
-                _lexicon.Cues(text, start, end, cues);
-                _lexicon.Terminations(text, start, end, boundaries);
-                scannedTo = end;
-            }
-        }
+        var terminations = new List<(int Start, int End)>();
+        _lexicon.Cues(text, start, end, cues);
+        _lexicon.Terminations(text, start, end, terminations);
 
         // A trigger inside any target phrase is part of that phrase, not context ("Non-myeloablative (NMA)").
         cues.RemoveAll(cue => matches.Any(m => cue.Overlaps(m.Index, m.Index + m.Length)));
-        return (cues, boundaries);
+        return new Sentence(start, cues, terminations);
     }
 
-    private (Certainty Certainty, string? Trigger) Read(string text, int start, int end, List<ContextCue> cues, List<(int Start, int End)> boundaries)
+    private (Certainty Certainty, string? Trigger) Read(string text, int start, int end, Sentence sentence)
     {
+        var (cues, terminations) = (sentence.Cues, sentence.Terminations);
+
         // The nearest applicable trigger of each category (distance in characters from the target).
         var nearest = new Dictionary<Certainty, (int Distance, string Text)>();
         foreach (var cue in cues)
         {
-            var forward = cue.Direction is not TriggerDirection.Backward && cue.End <= start && InScope(text, cue.End, start, boundaries);
-            var backward = cue.Direction is not TriggerDirection.Forward && cue.Start >= end && InScope(text, end, cue.Start, boundaries);
+            var forward = cue.Direction is not TriggerDirection.Backward && cue.End <= start && InScope(text, cue.End, start, terminations);
+            var backward = cue.Direction is not TriggerDirection.Forward && cue.Start >= end && InScope(text, end, cue.Start, terminations);
             if (forward || backward)
             {
                 Keep(nearest, cue.Category, forward ? start - cue.End : cue.Start - end, cue.Text);
@@ -143,7 +144,7 @@ public sealed class TextEvidence
         }
 
         if (_lexicon.Answer(text, end) is { } answer && TextLexicon.Words(answer.Label) <= _lexicon.WindowWords
-            && !boundaries.Exists(b => b.Start < end + answer.Label.Length && end < b.End))
+            && !terminations.Exists(b => b.Start < end + answer.Label.Length && end < b.End))
         {
             Keep(nearest, answer.Category, answer.Label.Length, answer.Answer);
         }
@@ -159,11 +160,11 @@ public sealed class TextEvidence
         return (Certainty.Confirmed, null);
     }
 
-    // A scope reaches from a trigger to the target when no sentence end or termination lies between and the words
-    // between are within the window.
-    private bool InScope(string text, int from, int to, List<(int Start, int End)> boundaries) =>
+    // A scope reaches from a trigger to the target (both in one sentence) when no termination term lies between and
+    // the words between are within the window.
+    private bool InScope(string text, int from, int to, List<(int Start, int End)> terminations) =>
         TextLexicon.Words(text.AsSpan(from, to - from)) <= _lexicon.WindowWords
-        && !boundaries.Exists(b => b.Start < to && from < b.End);
+        && !terminations.Exists(b => b.Start < to && from < b.End);
 
     private static void Keep(Dictionary<Certainty, (int Distance, string Text)> nearest, Certainty category, int distance, string trigger)
     {
@@ -190,4 +191,6 @@ public sealed class TextEvidence
 
         return false;
     }
+
+    private sealed record Sentence(int Start, List<ContextCue> Cues, List<(int Start, int End)> Terminations);
 }
