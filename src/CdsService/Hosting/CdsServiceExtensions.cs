@@ -17,6 +17,7 @@ internal static class CdsServiceExtensions
         builder.Services.AddOptions<FhirOptions>().BindConfiguration(FhirOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new CoverageEngine(sp.GetRequiredService<IOptions<CdsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService<PolicyStartupCheck>();
         builder.Services.AddSingleton(sp =>
         {
             var path = sp.GetRequiredService<IOptions<CdsOptions>>().Value.DiscoveryFile;
