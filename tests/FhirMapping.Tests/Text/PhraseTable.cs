@@ -282,6 +282,19 @@ internal static class PhraseTable
         Row(P.TCellDepleted, "Hypothetical", "If needed, a CD34-selected boost from the same donor.");
         Row(P.ChimerismObservation, "Confirmed", "GVHD, if any, is mild; CD3 chimerism 45% donor");
 
+        Row(P.GeneticModification, "Negated", "Donor lymphocytes (unmanipulated, no gene transfer)");
+        Row(P.GeneticModification, "Hypothetical", "CAR-T therapy discussed and deferred.");
+        Row(P.GeneticModification, "Negated", "Unmanipulated DLI. CAR-T not indicated at this time.");
+        Row(P.GeneticModification, "Negated", "Non-gene-modified donor lymphocytes");
+        Row(P.GeneticModification, "Negated", "DLI: genetically modified? no. CAR-T? no.");
+        Row(P.InvestigationalTransplant, "Historical", "No longer on the clinical trial after day +100.");
+        Row(P.ChimerismObservation, "Confirmed", "Chimerism: 45% donor (CD3), repeat pending");
+        Row(P.ChimerismObservation, "Negated", "Donor chimerism not available from the outside lab.");
+        Row(P.ReducedIntensity, "Hypothetical", "RIC was considered but MAC chosen.");
+        Row(P.ReducedIntensity, "Negated", "Reduced-intensity conditioning was planned but not given.");
+        Row(P.TCellDepleted, "Negated", "Product manipulation: CD34 selection - not performed");
+        Row(P.TCellDepleted, "Historical", "s/p haplo HCT with CD34+ selection in 2022");
+
         return rows;
     }
 }
