@@ -295,6 +295,9 @@ internal static class PhraseTable
         Row(P.TCellDepleted, "Negated", "Product manipulation: CD34 selection - not performed");
         Row(P.TCellDepleted, "Historical", "s/p haplo HCT with CD34+ selection in 2022");
 
+        Row(P.ReducedIntensity, "Confirmed", "T-cell depletion: no. Reduced-intensity conditioning given.");
+        Row(P.TCellDepleted, "Negated", "T-cell depletion: no. Reduced-intensity conditioning given.");
+
         return rows;
     }
 }
