@@ -29,11 +29,12 @@ namespace Cds.FhirMapping.Text;
 /// "Clinical trial enrollment - declined"), the answer's category applies as if it were a trigger. An answer that only
 /// affirms ("Gene-modified product? Yes") changes nothing, so it is not in the lexicon.</item>
 /// <item><b>Precedence.</b> When several categories apply, the first in <c>precedence</c> wins; the shipped order is
-/// negated &gt; family &gt; hypothetical &gt; tentative &gt; historical. A statement that something is absent settles
-/// it whatever else is said ("no family history of", "never had a prior"); a statement about someone else is not about
-/// this patient at any time; a plan or a condition ("if relapse, consider") has not happened, which outranks doubt about
-/// whether it happened; and doubt outranks time, because "possible prior CAR-T" must not be taken as a fact of the past.
-/// The trigger reported is the nearest one of the winning category.</item>
+/// family &gt; negated &gt; hypothetical &gt; tentative &gt; historical. A statement about someone else says nothing about
+/// this patient, whether it affirms or denies ("no family history of bone marrow transplant" must not read as "this
+/// patient never had one"); a statement that something is absent settles it for the patient whatever else is said
+/// ("never had a prior", "not a candidate for"); a plan or a condition ("if relapse, consider") has not happened, which
+/// outranks doubt about whether it happened; and doubt outranks time, because "possible prior CAR-T" must not be taken
+/// as a fact of the past. The trigger reported is the nearest one of the winning category.</item>
 /// </list>
 /// <para><b>Historical is only reported, never judged.</b> "s/p allo-HCT", "history of RIC conditioning" are
 /// historical, and for a transplant or its conditioning the past IS the fact the policy asks about; for a genetically

@@ -298,6 +298,9 @@ internal static class PhraseTable
         Row(P.ReducedIntensity, "Confirmed", "T-cell depletion: no. Reduced-intensity conditioning given.");
         Row(P.TCellDepleted, "Negated", "T-cell depletion: no. Reduced-intensity conditioning given.");
 
+        Row(P.Hct, "Family", "No family history of bone marrow transplant.");
+        Row(P.GeneticModification, "Family", "Denies family history of lymphoma or CAR-T.");
+
         return rows;
     }
 }
