@@ -27,7 +27,8 @@ namespace Cds.FhirMapping.Text;
 /// <item><b>Questions and answers.</b> When the target is part of a question or label followed by a separator and an
 /// answer that ends the segment ("Genetically modified cells?: No", "T-cell depletion: none", "CAR-T: N",
 /// "Clinical trial enrollment - declined"), the answer's category applies as if it were a trigger. An answer that only
-/// affirms ("Gene-modified product? Yes") changes nothing, so it is not in the lexicon.</item>
+/// affirms ("Gene-modified product? Yes") changes nothing, so it is not in the lexicon. A bare answer is no trigger
+/// for what follows it: in "CAR-T: no, HSV-TK: yes" the "no" answers "CAR-T" and leaves "HSV-TK" confirmed.</item>
 /// <item><b>Precedence.</b> When several categories apply, the first in <c>precedence</c> wins; the shipped order is
 /// family &gt; negated &gt; hypothetical &gt; tentative &gt; historical. A statement about someone else says nothing about
 /// this patient, whether it affirms or denies ("no family history of bone marrow transplant" must not read as "this
@@ -136,7 +137,7 @@ public sealed class TextEvidence
         var nearest = new Dictionary<Certainty, (int Distance, string Text)>();
         foreach (var cue in cues)
         {
-            var forward = cue.Direction is not TriggerDirection.Backward && cue.End <= start && InScope(text, cue.End, start, terminations);
+            var forward = cue.Direction is not TriggerDirection.Backward && !cue.BareAnswer && cue.End <= start && InScope(text, cue.End, start, terminations);
             var backward = cue.Direction is not TriggerDirection.Forward && cue.Start >= end && InScope(text, end, cue.Start, terminations);
             if (forward || backward)
             {

@@ -41,6 +41,7 @@ internal sealed class TextLexicon
     private readonly Regex _answer;
     private readonly (int Group, Certainty Category)[] _answerGroups;
     private readonly int _labelGroup;
+    private readonly Regex _afterSeparator;
 
     private TextLexicon(TextContextDocument document)
     {
@@ -71,6 +72,7 @@ internal sealed class TextLexicon
         // more in that segment ("Genetically modified cells?: No", "CAR-T: N", "Clinical trial enrollment - declined").
         _answer = Compile($@"\G(?<label>[^.;!?:=\r\n]{{0,60}}?)(?:{separators})[^\S\r\n]*(?:{answerAlternation})(?=[^\S\r\n]*(?:\z|[.,;:()\r\n]|[-\u2013\u2014]+\s))");
         _labelGroup = _answer.GroupNumberFromName("label");
+        _afterSeparator = Compile($@"\G(?<=(?:{separators})[^\S\r\n]*)");
         _answerGroups = answers.Select((a, i) => (_answer.GroupNumberFromName($"a{i}"), Categories[a.Category])).ToArray();
     }
 
@@ -127,7 +129,8 @@ internal sealed class TextLexicon
                 {
                     if (category is { } found)
                     {
-                        cues.Add(new ContextCue(match.Index, match.Index + match.Length, found, direction, text.Substring(match.Index, match.Length)));
+                        var bare = _afterSeparator.IsMatch(text, match.Index) && EndsSegment(text, match.Index + match.Length);
+                        cues.Add(new ContextCue(match.Index, match.Index + match.Length, found, direction, text.Substring(match.Index, match.Length), bare));
                     }
 
                     break;
@@ -178,6 +181,17 @@ internal sealed class TextLexicon
         }
 
         return null;
+    }
+
+    // Nothing but spaces before the end of the text, a punctuation mark or a line break.
+    private static bool EndsSegment(string text, int at)
+    {
+        while (at < text.Length && text[at] is ' ' or '\t')
+        {
+            at++;
+        }
+
+        return at == text.Length || text[at] is '.' or ',' or ';' or ')' or '\r' or '\n';
     }
 
     /// <summary>Words in a span of text: runs of letters or digits ("T-cell" is two).</summary>

@@ -301,6 +301,11 @@ internal static class PhraseTable
         Row(P.Hct, "Family", "No family history of bone marrow transplant.");
         Row(P.GeneticModification, "Family", "Denies family history of lymphoma or CAR-T.");
 
+        Row(P.GeneticModification, "Confirmed", "CAR-T: no, HSV-TK: yes", "HSV-TK");
+        Row(P.GeneticModification, "Negated", "CAR-T: no, HSV-TK: yes", "CAR-T");
+        Row(P.TCellDepleted, "Confirmed", "Gene modified: No, T-cell depleted: Yes");
+        Row(P.InVivoTCellDepletion, "Negated", "Serotherapy: no ATG given");
+
         return rows;
     }
 }
