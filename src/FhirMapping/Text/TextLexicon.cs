@@ -93,7 +93,9 @@ internal sealed class TextLexicon
 
     private static string Trailed(string term)
     {
-        var trails = term.Length > 0 && (char.IsLetterOrDigit(term[^1]) || term[^1] is ')' or '?' or '*' or '+' or '}');
+        // An escape at the end ("\\s") is a character class, not a word character.
+        var escaped = term.Length > 1 && term[^2] == '\\';
+        var trails = term.Length > 0 && !escaped && (char.IsLetterOrDigit(term[^1]) || term[^1] is ')' or '?' or '*' or '+' or '}');
         return trails ? $@"(?:{term})(?![\p{{L}}\p{{N}}])" : $"(?:{term})";
     }
 
@@ -183,15 +185,20 @@ internal sealed class TextLexicon
         return null;
     }
 
-    // Nothing but spaces before the end of the text, a punctuation mark or a line break.
+    // Nothing but spaces before the end of the text, a punctuation mark, a line break or a spaced dash (the same
+    // followers an answer may have).
     private static bool EndsSegment(string text, int at)
     {
+        var spaced = false;
         while (at < text.Length && text[at] is ' ' or '\t')
         {
             at++;
+            spaced = true;
         }
 
-        return at == text.Length || text[at] is '.' or ',' or ';' or ')' or '\r' or '\n';
+        return at == text.Length
+            || text[at] is '.' or ',' or ';' or ':' or '(' or ')' or '\r' or '\n'
+            || (spaced && text[at] is '-' or '\u2013' or '\u2014' && at + 1 < text.Length && char.IsWhiteSpace(text[at + 1]));
     }
 
     /// <summary>Words in a span of text: runs of letters or digits ("T-cell" is two).</summary>

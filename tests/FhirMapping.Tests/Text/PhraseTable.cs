@@ -306,6 +306,13 @@ internal static class PhraseTable
         Row(P.TCellDepleted, "Confirmed", "Gene modified: No, T-cell depleted: Yes");
         Row(P.InVivoTCellDepletion, "Negated", "Serotherapy: no ATG given");
 
+        Row(P.ReducedIntensity, "Confirmed", "Conditioning intensity: myeloablative? no - reduced intensity");
+        Row(P.Myeloablative, "Negated", "Conditioning intensity: myeloablative? no - reduced intensity");
+        Row(P.NotTCellDepleted, "Confirmed", "Donor lymphocytes - not genetically modified - no ex vivo manipulation");
+        Row(P.GeneticModification, "Negated", "CAR-T not previously given.");
+        Row(P.InVivoTCellDepletion, "Confirmed", "Allo PBSCT - T-cell replete - PTCy");
+        Row(P.TCellDepleted, None, "Allo PBSCT - T-cell replete - PTCy");
+
         return rows;
     }
 }
