@@ -7,10 +7,10 @@ using Cds.FhirMapping.Policy;
 namespace Cds.FhirMapping.Text;
 
 /// <summary>
-/// The <c>textContext</c> lexicon of the policy file compiled into three regular expressions: one for every trigger and
-/// pseudo-trigger (an alternation, longer terms first, so "not ruled out" wins over "ruled out" and "not", and "negative
-/// selection" over "negative"), one for the places a scope ends (sentence ends and termination terms), and one for a
-/// question or label followed by its answer. <see cref="PolicyFileValidator"/> checks the lexicon before it gets here.
+/// The <c>textContext</c> lexicon of the policy file, compiled: one alternation of every trigger and pseudo-trigger
+/// (longer terms first, so "not ruled out" wins over "ruled out" and "not", and "negative selection" over "negative"),
+/// the sentence ends, the termination terms, and the question-or-label-then-answer pattern.
+/// <see cref="PolicyFileValidator"/> checks the lexicon before it gets here.
 /// </summary>
 internal sealed class TextLexicon
 {
