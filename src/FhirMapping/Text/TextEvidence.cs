@@ -19,14 +19,17 @@ namespace Cds.FhirMapping.Text;
 /// overlaps a match of the target is part of that phrase, not context: "non-myeloablative" is a reduced-intensity
 /// phrase, not a negated one, and "not T-cell depleted" is the not-T-cell-depleted phrase.</item>
 /// <item><b>Scope.</b> A forward trigger ("no", "without", "history of", "candidate for", "non-") governs a target
-/// after it; a backward trigger ("ruled out", "non-reactive", "declined", "pending") a target before it. The scope
+/// after it; a backward trigger ("ruled out", "non-reactive", "declined", "pending") a target before it, and only makes
+/// it tentative across a comma ("HSV-TK DLI ordered, CMV negative" may be about CMV alone). The scope
 /// runs at most <c>windowWords</c> words and ends at a sentence end (".", "!", "?", a line break, a bullet) or at a
 /// termination term ("but", "however", "now", "currently", "except", "which", ";" …): "History: CAR-T in 2023; now
 /// unmanipulated DLI" leaves "unmanipulated" confirmed, "No GVHD now and HSV-TK gene-modified cells" leaves "HSV-TK"
 /// confirmed.</item>
 /// <item><b>Questions and answers.</b> When the target is part of a question or label followed by a separator and an
 /// answer that ends the segment ("Genetically modified cells?: No", "T-cell depletion: none", "CAR-T: N",
-/// "Clinical trial enrollment - declined"), the answer's category applies as if it were a trigger. An answer that only
+/// "Clinical trial enrollment - declined"), the answer's category applies as if it were a trigger, however long the
+/// question (up to 100 characters of it, within the clause); when a comma lies between the phrase and the separator the
+/// answer may be about another subject ("HSV-TK DLI ordered, CMV: negative"), so the phrase is only tentative. An answer that only
 /// affirms ("Gene-modified product? Yes") changes nothing, so it is not in the lexicon. A bare answer is no trigger
 /// for what follows it: in "CAR-T: no, HSV-TK: yes" the "no" answers "CAR-T" and leaves "HSV-TK" confirmed.</item>
 /// <item><b>Precedence.</b> When several categories apply, the first in <c>precedence</c> wins; the shipped order is
@@ -139,16 +142,24 @@ public sealed class TextEvidence
         {
             var forward = cue.Direction is not TriggerDirection.Backward && !cue.BareAnswer && cue.End <= start && InScope(text, cue.End, start, terminations);
             var backward = cue.Direction is not TriggerDirection.Forward && cue.Start >= end && InScope(text, end, cue.Start, terminations);
-            if (forward || backward)
+            if (forward)
             {
-                Keep(nearest, cue.Category, forward ? start - cue.End : cue.Start - end, cue.Text);
+                Keep(nearest, cue.Category, start - cue.End, cue.Text);
+            }
+            else if (backward)
+            {
+                // A trigger after the phrase attaches to the words just before it: across a comma it may be about
+                // another subject ("HSV-TK DLI ordered, CMV negative"), so it only makes the phrase tentative.
+                var acrossComma = text.AsSpan(end, cue.Start - end).Contains(',');
+                Keep(nearest, acrossComma ? Certainty.Tentative : cue.Category, cue.Start - end, cue.Text);
             }
         }
 
-        if (_lexicon.Answer(text, end) is { } answer && TextLexicon.Words(answer.Label) <= _lexicon.WindowWords
-            && !terminations.Exists(b => b.Start < end + answer.Label.Length && end < b.End))
+        // The answer covers the whole question, however long, up to a termination. A comma in between may start another
+        // subject ("HSV-TK DLI ordered, CMV: negative"), so the answer then only makes the phrase tentative.
+        if (_lexicon.Answer(text, end) is { } answer && !terminations.Exists(b => b.Start < end + answer.Label.Length && end < b.End))
         {
-            Keep(nearest, answer.Category, answer.Label.Length, answer.Answer);
+            Keep(nearest, answer.Label.Contains(',', StringComparison.Ordinal) ? Certainty.Tentative : answer.Category, answer.Label.Length, answer.Answer);
         }
 
         foreach (var category in _lexicon.Precedence)

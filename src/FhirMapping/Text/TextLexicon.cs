@@ -70,7 +70,7 @@ internal sealed class TextLexicon
 
         // From the end of the target: a short label (no sentence punctuation), a separator, an answer, and then nothing
         // more in that segment ("Genetically modified cells?: No", "CAR-T: N", "Clinical trial enrollment - declined").
-        _answer = Compile($@"\G(?<label>[^.;!?:=\r\n]{{0,60}}?)(?:{separators})[^\S\r\n]*(?:{answerAlternation})(?=[^\S\r\n]*(?:\z|[.,;:()\r\n]|[-\u2013\u2014]+\s))");
+        _answer = Compile($@"\G(?<label>[^.;!?:=\r\n]{{0,100}}?)(?:{separators})[^\S\r\n]*(?:{answerAlternation})(?=[^\S\r\n]*(?:\z|[.,;:()\r\n]|[-\u2013\u2014]+\s))");
         _labelGroup = _answer.GroupNumberFromName("label");
         _afterSeparator = Compile($@"\G(?<=(?:{separators})[^\S\r\n]*)");
         _answerGroups = answers.Select((a, i) => (_answer.GroupNumberFromName($"a{i}"), Categories[a.Category])).ToArray();

@@ -249,7 +249,7 @@ internal static class PhraseTable
         Row(P.Autologous, "Historical", "History of auto-SCT for myeloma.");
         Row(P.Autologous, "Negated", "Not an autologous graft.");
         Row(P.Autologous, "Negated", "ASCT: no");
-        Row(P.Autologous, "Negated", "Auto-HCT consolidation was discussed, patient declined.");
+        Row(P.Autologous, "Hypothetical", "Auto-HCT consolidation was discussed, patient declined.");
         Row(P.Autologous, "Hypothetical", "Candidate for autologous transplant after induction.");
         Row(P.Autologous, "Family", "Father had an autologous transplant for lymphoma.");
         Row(P.Autologous, "Family", "Donor has a history of lymphoma treated with autologous transplant.");
@@ -312,6 +312,13 @@ internal static class PhraseTable
         Row(P.GeneticModification, "Negated", "CAR-T not previously given.");
         Row(P.InVivoTCellDepletion, "Confirmed", "Allo PBSCT - T-cell replete - PTCy");
         Row(P.TCellDepleted, None, "Allo PBSCT - T-cell replete - PTCy");
+
+        Row(P.GeneticModification, "Negated", "Genetically modified donor lymphocytes from the original HLA-identical sibling donor?: No");
+        Row(P.GeneticModification, "Tentative", "HSV-TK DLI ordered, CMV: negative");
+        Row(P.GeneticModification, "Negated", "Will the donor lymphocytes be transduced or otherwise engineered?: No", "transduced");
+
+        Row(P.GeneticModification, "Tentative", "HSV-TK transduction, not performed");
+        Row(P.GeneticModification, "Tentative", "HSV-TK DLI ordered, CMV negative");
 
         return rows;
     }
