@@ -20,7 +20,8 @@ namespace Cds.FhirMapping.Text;
 /// phrase, not a negated one, and "not T-cell depleted" is the not-T-cell-depleted phrase.</item>
 /// <item><b>Scope.</b> A forward trigger ("no", "without", "history of", "candidate for", "non-") governs a target
 /// after it; a backward trigger ("ruled out", "non-reactive", "declined", "pending") a target before it, and only makes
-/// it tentative across a comma ("HSV-TK DLI ordered, CMV negative" may be about CMV alone). The scope
+/// it tentative across a comma ("HSV-TK DLI ordered, CMV negative" may be about CMV alone); so does a forward negation
+/// across a comma ("No GVHD, HSV-TK cells" must not read as "no HSV-TK"). The scope
 /// runs at most <c>windowWords</c> words and ends at a sentence end (".", "!", "?", a line break, a bullet) or at a
 /// termination term ("but", "however", "now", "currently", "except", "which", ";" …): "History: CAR-T in 2023; now
 /// unmanipulated DLI" leaves "unmanipulated" confirmed, "No GVHD now and HSV-TK gene-modified cells" leaves "HSV-TK"
@@ -144,7 +145,10 @@ public sealed class TextEvidence
             var backward = cue.Direction is not TriggerDirection.Forward && cue.Start >= end && InScope(text, end, cue.Start, terminations);
             if (forward)
             {
-                Keep(nearest, cue.Category, start - cue.End, cue.Text);
+                // A negation runs through a list ("no CAR-T, HSV-TK or …") but may as well have ended at the comma
+                // ("No GVHD, HSV-TK cells"): past a comma it only makes the phrase tentative, never absent.
+                var acrossComma = cue.Category == Certainty.Negated && text.AsSpan(cue.End, start - cue.End).Contains(',');
+                Keep(nearest, acrossComma ? Certainty.Tentative : cue.Category, start - cue.End, cue.Text);
             }
             else if (backward)
             {

@@ -266,7 +266,10 @@ internal static class PhraseTable
         Row(P.GeneticModification, "Confirmed", "Consent signed for HSV-TK transduced donor lymphocytes.");
         Row(P.GeneticModification, "Confirmed", "No GVHD. Gene-modified DLI per protocol.");
         Row(P.GeneticModification, "Confirmed", "Donor-derived CD19 CAR-T cells, dose level 2");
-        Row(P.GeneticModification, "Negated", "No CAR-T, HSV-TK or other gene-modified cells.");
+        Row(P.GeneticModification, "Negated", "No CAR-T, HSV-TK or other gene-modified cells.", "CAR-T");
+        Row(P.GeneticModification, "Tentative", "No CAR-T, HSV-TK or other gene-modified cells.", "HSV-TK");
+        Row(P.GeneticModification, "Tentative", "No GVHD, HSV-TK gene-modified cells planned for day +120");
+        Row(P.Myeloablative, "Tentative", "Not T-cell depleted, myeloablative Bu/Cy");
         Row(P.GeneticModification, "Negated", "CAR-T referral cancelled after DLI response.");
         Row(P.GeneticModification, "Hypothetical", "Awaiting CAR-T slot at the referral center.");
         Row(P.GeneticModification, "Historical", "CAR-T in 2019 with CRS grade 2.");
