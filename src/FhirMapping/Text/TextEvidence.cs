@@ -20,8 +20,8 @@ namespace Cds.FhirMapping.Text;
 /// phrase, not a negated one, and "not T-cell depleted" is the not-T-cell-depleted phrase.</item>
 /// <item><b>Scope.</b> A forward trigger ("no", "without", "history of", "candidate for", "non-") governs a target
 /// after it; a backward trigger ("ruled out", "non-reactive", "declined", "pending") a target before it, and only makes
-/// it tentative across a comma ("HSV-TK DLI ordered, CMV negative" may be about CMV alone); so does a forward negation
-/// across a comma ("No GVHD, HSV-TK cells" must not read as "no HSV-TK"). The scope
+/// it tentative across a soft boundary ("," "and" "with": "HSV-TK DLI ordered, CMV negative" may be about CMV alone); so
+/// does a forward negation across one ("No GVHD, HSV-TK cells" must not read as "no HSV-TK"). The scope
 /// runs at most <c>windowWords</c> words and ends at a sentence end (".", "!", "?", a line break, a bullet) or at a
 /// termination term ("but", "however", "now", "currently", "except", "which", ";" …): "History: CAR-T in 2023; now
 /// unmanipulated DLI" leaves "unmanipulated" confirmed, "No GVHD now and HSV-TK gene-modified cells" leaves "HSV-TK"
@@ -29,7 +29,7 @@ namespace Cds.FhirMapping.Text;
 /// <item><b>Questions and answers.</b> When the target is part of a question or label followed by a separator and an
 /// answer that ends the segment ("Genetically modified cells?: No", "T-cell depletion: none", "CAR-T: N",
 /// "Clinical trial enrollment - declined"), the answer's category applies as if it were a trigger, however long the
-/// question (up to 100 characters of it, within the clause); when a comma lies between the phrase and the separator the
+/// question (up to 100 characters of it, within the clause); when a soft boundary lies between the phrase and the separator the
 /// answer may be about another subject ("HSV-TK DLI ordered, CMV: negative"), so the phrase is only tentative. An answer that only
 /// affirms ("Gene-modified product? Yes") changes nothing, so it is not in the lexicon. A bare answer is no trigger
 /// for what follows it: in "CAR-T: no, HSV-TK: yes" the "no" answers "CAR-T" and leaves "HSV-TK" confirmed.</item>
@@ -146,24 +146,25 @@ public sealed class TextEvidence
             if (forward)
             {
                 // A negation runs through a list ("no CAR-T, HSV-TK or …") but may as well have ended at the comma
-                // ("No GVHD, HSV-TK cells"): past a comma it only makes the phrase tentative, never absent.
-                var acrossComma = cue.Category == Certainty.Negated && text.AsSpan(cue.End, start - cue.End).Contains(',');
+                // ("No GVHD, HSV-TK cells"): past a soft boundary it only makes the phrase tentative, never absent.
+                var acrossComma = cue.Category == Certainty.Negated && _lexicon.CrossesSoftBoundary(text, cue.End, start);
                 Keep(nearest, acrossComma ? Certainty.Tentative : cue.Category, start - cue.End, cue.Text);
             }
             else if (backward)
             {
-                // A trigger after the phrase attaches to the words just before it: across a comma it may be about
-                // another subject ("HSV-TK DLI ordered, CMV negative"), so it only makes the phrase tentative.
-                var acrossComma = text.AsSpan(end, cue.Start - end).Contains(',');
+                // A trigger after the phrase attaches to the words just before it: across a soft boundary it may be
+                // about another subject ("HSV-TK DLI ordered, CMV negative"), so it only makes the phrase tentative.
+                var acrossComma = _lexicon.CrossesSoftBoundary(text, end, cue.Start);
                 Keep(nearest, acrossComma ? Certainty.Tentative : cue.Category, cue.Start - end, cue.Text);
             }
         }
 
-        // The answer covers the whole question, however long, up to a termination. A comma in between may start another
-        // subject ("HSV-TK DLI ordered, CMV: negative"), so the answer then only makes the phrase tentative.
+        // The answer covers the whole question, however long, up to a termination. A soft boundary in between may start
+        // another subject ("HSV-TK DLI ordered, CMV: negative"), so the answer then only makes the phrase tentative.
         if (_lexicon.Answer(text, end) is { } answer && !terminations.Exists(b => b.Start < end + answer.Label.Length && end < b.End))
         {
-            Keep(nearest, answer.Label.Contains(',', StringComparison.Ordinal) ? Certainty.Tentative : answer.Category, answer.Label.Length, answer.Answer);
+            var acrossComma = _lexicon.CrossesSoftBoundary(text, end, end + answer.Label.Length);
+            Keep(nearest, acrossComma ? Certainty.Tentative : answer.Category, answer.Label.Length, answer.Answer);
         }
 
         foreach (var category in _lexicon.Precedence)

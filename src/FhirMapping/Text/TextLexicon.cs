@@ -38,6 +38,7 @@ internal sealed class TextLexicon
     private readonly (Regex Anchored, Certainty? Category, TriggerDirection Direction)[] _cueTerms;
     private readonly Regex _sentenceEnds;
     private readonly Regex _terminations;
+    private readonly Regex _softBoundaries;
     private readonly Regex _answer;
     private readonly (int Group, Certainty Category)[] _answerGroups;
     private readonly int _labelGroup;
@@ -63,6 +64,7 @@ internal sealed class TextLexicon
 
         _sentenceEnds = Compile(string.Join('|', document.SentenceEnds.Select(e => $"(?:{e})")));
         _terminations = Compile(Alternation(document.Terminations.OrderByDescending(Leads).ThenByDescending(t => t.Length).ToArray()));
+        _softBoundaries = Compile(Alternation(document.SoftBoundaries.OrderByDescending(Leads).ThenByDescending(t => t.Length).ToArray()));
 
         var answers = document.Answers.OrderByDescending(a => a.Term.Length).ToArray();
         var separators = string.Join('|', document.AnswerSeparators.OrderByDescending(s => s.Length).Select(s => $"(?:{s})"));
@@ -116,7 +118,8 @@ internal sealed class TextLexicon
             builder.Append(builder.Length > 0 ? "|" : string.Empty).Append(term);
         }
 
-        return builder.ToString();
+        // No terms: a pattern that never matches (an empty one would match everywhere).
+        return builder.Length > 0 ? builder.ToString() : "(?!)";
     }
 
     /// <summary>The triggers in <c>text[start..end]</c>, pseudo-triggers already removed (what precedes start still
@@ -200,6 +203,9 @@ internal sealed class TextLexicon
             || text[at] is '.' or ',' or ';' or ':' or '(' or ')' or '\r' or '\n'
             || (spaced && text[at] is '-' or '\u2013' or '\u2014' && at + 1 < text.Length && char.IsWhiteSpace(text[at + 1]));
     }
+
+    /// <summary>True when <c>text[from..to]</c> holds a soft boundary ("," "and" "with").</summary>
+    public bool CrossesSoftBoundary(string text, int from, int to) => _softBoundaries.IsMatch(text.AsSpan(from, to - from));
 
     /// <summary>Words in a span of text: runs of letters or digits ("T-cell" is two).</summary>
     public static int Words(ReadOnlySpan<char> span)

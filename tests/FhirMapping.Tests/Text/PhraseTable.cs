@@ -323,6 +323,10 @@ internal static class PhraseTable
         Row(P.GeneticModification, "Tentative", "HSV-TK transduction, not performed");
         Row(P.GeneticModification, "Tentative", "HSV-TK DLI ordered, CMV negative");
 
+        Row(P.GeneticModification, "Tentative", "No GVHD and HSV-TK gene-modified cells");
+        Row(P.InVivoTCellDepletion, "Negated", "No T-cell depletion with ATG");
+        Row(P.InVivoTCellDepletion, "Tentative", "No mucositis and ATG 2.5 mg/kg on day -2");
+
         return rows;
     }
 }
