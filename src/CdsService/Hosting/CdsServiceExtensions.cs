@@ -24,6 +24,7 @@ internal static class CdsServiceExtensions
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.FormatterName = OneLineConsoleFormatter.FormatterName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new CoverageEngine(sp.GetRequiredService<IOptions<CdsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService<PolicyStartupCheck>();
         builder.Services.AddSingleton(sp =>
         {
             var path = sp.GetRequiredService<IOptions<CdsOptions>>().Value.DiscoveryFile;

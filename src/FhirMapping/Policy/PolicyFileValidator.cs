@@ -220,6 +220,7 @@ internal static class PolicyFileValidator
         Terms(context.SentenceEnds, $"{Path}.sentenceEnds", bounded: false, problems);
         Terms(context.Terminations, $"{Path}.terminations", bounded: true, problems);
         Terms(context.PseudoTriggers, $"{Path}.pseudoTriggers", bounded: true, problems, allowEmptyList: true);
+        Terms(context.SoftBoundaries, $"{Path}.softBoundaries", bounded: true, problems, allowEmptyList: true);
         Terms(context.AnswerSeparators, $"{Path}.answerSeparators", bounded: false, problems);
         Terms(context.Triggers.Select(t => t.Term).ToArray(), $"{Path}.triggers", bounded: true, problems, suffix: ".term");
         for (var i = 0; i < context.Triggers.Count; i++)

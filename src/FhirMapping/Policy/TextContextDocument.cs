@@ -22,6 +22,12 @@ public sealed record TextContextDocument
     /// <summary>Words that end a clause ("but", "however", "now", ";"): every scope stops there.</summary>
     public required IReadOnlyList<string> Terminations { get; init; }
 
+    /// <summary>
+    /// Words that may or may not end a clause ("," "and" "with"): a negation that reaches a phrase across one, and a
+    /// backward trigger or an answer that does, make it only tentative ("No GVHD, HSV-TK cells").
+    /// </summary>
+    public required IReadOnlyList<string> SoftBoundaries { get; init; }
+
     /// <summary>Phrases that contain a trigger but are not one ("no increase", "gram negative", "negative selection").</summary>
     public required IReadOnlyList<string> PseudoTriggers { get; init; }
 

@@ -19,21 +19,27 @@ namespace Cds.FhirMapping.Text;
 /// overlaps a match of the target is part of that phrase, not context: "non-myeloablative" is a reduced-intensity
 /// phrase, not a negated one, and "not T-cell depleted" is the not-T-cell-depleted phrase.</item>
 /// <item><b>Scope.</b> A forward trigger ("no", "without", "history of", "candidate for", "non-") governs a target
-/// after it; a backward trigger ("ruled out", "non-reactive", "declined", "pending") a target before it. The scope
+/// after it; a backward trigger ("ruled out", "non-reactive", "declined", "pending") a target before it, and only makes
+/// it tentative across a soft boundary ("," "and" "with": "HSV-TK DLI ordered, CMV negative" may be about CMV alone); so
+/// does a forward negation across one ("No GVHD, HSV-TK cells" must not read as "no HSV-TK"). The scope
 /// runs at most <c>windowWords</c> words and ends at a sentence end (".", "!", "?", a line break, a bullet) or at a
 /// termination term ("but", "however", "now", "currently", "except", "which", ";" …): "History: CAR-T in 2023; now
 /// unmanipulated DLI" leaves "unmanipulated" confirmed, "No GVHD now and HSV-TK gene-modified cells" leaves "HSV-TK"
 /// confirmed.</item>
 /// <item><b>Questions and answers.</b> When the target is part of a question or label followed by a separator and an
 /// answer that ends the segment ("Genetically modified cells?: No", "T-cell depletion: none", "CAR-T: N",
-/// "Clinical trial enrollment - declined"), the answer's category applies as if it were a trigger. An answer that only
-/// affirms ("Gene-modified product? Yes") changes nothing, so it is not in the lexicon.</item>
+/// "Clinical trial enrollment - declined"), the answer's category applies as if it were a trigger, however long the
+/// question (up to 100 characters of it, within the clause); when a soft boundary lies between the phrase and the separator the
+/// answer may be about another subject ("HSV-TK DLI ordered, CMV: negative"), so the phrase is only tentative. An answer that only
+/// affirms ("Gene-modified product? Yes") changes nothing, so it is not in the lexicon. A bare answer is no trigger
+/// for what follows it: in "CAR-T: no, HSV-TK: yes" the "no" answers "CAR-T" and leaves "HSV-TK" confirmed.</item>
 /// <item><b>Precedence.</b> When several categories apply, the first in <c>precedence</c> wins; the shipped order is
-/// negated &gt; family &gt; hypothetical &gt; tentative &gt; historical. A statement that something is absent settles
-/// it whatever else is said ("no family history of", "never had a prior"); a statement about someone else is not about
-/// this patient at any time; a plan or a condition ("if relapse, consider") has not happened, which outranks doubt about
-/// whether it happened; and doubt outranks time, because "possible prior CAR-T" must not be taken as a fact of the past.
-/// The trigger reported is the nearest one of the winning category.</item>
+/// family &gt; negated &gt; hypothetical &gt; tentative &gt; historical. A statement about someone else says nothing about
+/// this patient, whether it affirms or denies ("no family history of bone marrow transplant" must not read as "this
+/// patient never had one"); a statement that something is absent settles it for the patient whatever else is said
+/// ("never had a prior", "not a candidate for"); a plan or a condition ("if relapse, consider") has not happened, which
+/// outranks doubt about whether it happened; and doubt outranks time, because "possible prior CAR-T" must not be taken
+/// as a fact of the past. The trigger reported is the nearest one of the winning category.</item>
 /// </list>
 /// <para><b>Historical is only reported, never judged.</b> "s/p allo-HCT", "history of RIC conditioning" are
 /// historical, and for a transplant or its conditioning the past IS the fact the policy asks about; for a genetically
@@ -69,20 +75,40 @@ public sealed class TextEvidence
         }
 
         var excluded = except?.Matches(text);
-
-        // A trigger inside any target phrase is part of that phrase, not context ("Non-myeloablative (NMA)").
-        var cues = _lexicon.Cues(text);
-        cues.RemoveAll(cue => matches.Any(m => cue.Overlaps(m.Index, m.Index + m.Length)));
-        var boundaries = _lexicon.Boundaries(text);
+        var sentenceEnds = _lexicon.SentenceEnds(text);
         var findings = new List<TextFinding>(matches.Count);
+        var sentence = default(Sentence);
+        var passed = 0;
+        var sentenceStart = 0;
         foreach (Match match in matches)
         {
+            // Sentence ends before this match (the matches come in order, so this only moves on).
+            while (passed < sentenceEnds.Count && sentenceEnds[passed].End <= match.Index)
+            {
+                sentenceStart = sentenceEnds[passed++].End;
+            }
+
             if (match.Length == 0 || Overlaps(excluded, match))
             {
                 continue;
             }
 
-            var (certainty, trigger) = Read(text, match.Index, match.Index + match.Length, cues, boundaries);
+            if (sentence is null || sentence.Start != sentenceStart)
+            {
+                var sentenceEnd = text.Length;
+                for (var i = passed; i < sentenceEnds.Count; i++)
+                {
+                    if (sentenceEnds[i].Start >= match.Index + match.Length)
+                    {
+                        sentenceEnd = sentenceEnds[i].Start;
+                        break;
+                    }
+                }
+
+                sentence = Scan(text, sentenceStart, sentenceEnd, matches);
+            }
+
+            var (certainty, trigger) = Read(text, match.Index, match.Index + match.Length, sentence);
             findings.Add(new TextFinding(match.Value, match.Index, certainty, trigger));
         }
 
@@ -93,24 +119,52 @@ public sealed class TextEvidence
     public TextFinding? FindConfirmed(string? text, Regex target, Regex? except = null) =>
         Find(text, target, except).FirstOrDefault(f => f.Certainty == Certainty.Confirmed);
 
-    private (Certainty Certainty, string? Trigger) Read(string text, int start, int end, List<ContextCue> cues, List<(int Start, int End)> boundaries)
+    // No scope crosses a sentence end, so only the sentences that hold a target are scanned for triggers and
+    // termination terms, and each scope is measured inside its sentence.
+    private Sentence Scan(string text, int start, int end, MatchCollection matches)
     {
+        var cues = new List<ContextCue>();
+        var terminations = new List<(int Start, int End)>();
+        _lexicon.Cues(text, start, end, cues);
+        _lexicon.Terminations(text, start, end, terminations);
+
+        // A trigger inside any target phrase is part of that phrase, not context ("Non-myeloablative (NMA)").
+        cues.RemoveAll(cue => matches.Any(m => cue.Overlaps(m.Index, m.Index + m.Length)));
+        return new Sentence(start, cues, terminations);
+    }
+
+    private (Certainty Certainty, string? Trigger) Read(string text, int start, int end, Sentence sentence)
+    {
+        var (cues, terminations) = (sentence.Cues, sentence.Terminations);
+
         // The nearest applicable trigger of each category (distance in characters from the target).
         var nearest = new Dictionary<Certainty, (int Distance, string Text)>();
         foreach (var cue in cues)
         {
-            var forward = cue.Direction is not TriggerDirection.Backward && cue.End <= start && InScope(text, cue.End, start, boundaries);
-            var backward = cue.Direction is not TriggerDirection.Forward && cue.Start >= end && InScope(text, end, cue.Start, boundaries);
-            if (forward || backward)
+            var forward = cue.Direction is not TriggerDirection.Backward && !cue.BareAnswer && cue.End <= start && InScope(text, cue.End, start, terminations);
+            var backward = cue.Direction is not TriggerDirection.Forward && cue.Start >= end && InScope(text, end, cue.Start, terminations);
+            if (forward)
             {
-                Keep(nearest, cue.Category, forward ? start - cue.End : cue.Start - end, cue.Text);
+                // A negation runs through a list ("no CAR-T, HSV-TK or …") but may as well have ended at the comma
+                // ("No GVHD, HSV-TK cells"): past a soft boundary it only makes the phrase tentative, never absent.
+                var acrossComma = cue.Category == Certainty.Negated && _lexicon.CrossesSoftBoundary(text, cue.End, start);
+                Keep(nearest, acrossComma ? Certainty.Tentative : cue.Category, start - cue.End, cue.Text);
+            }
+            else if (backward)
+            {
+                // A trigger after the phrase attaches to the words just before it: across a soft boundary it may be
+                // about another subject ("HSV-TK DLI ordered, CMV negative"), so it only makes the phrase tentative.
+                var acrossComma = _lexicon.CrossesSoftBoundary(text, end, cue.Start);
+                Keep(nearest, acrossComma ? Certainty.Tentative : cue.Category, cue.Start - end, cue.Text);
             }
         }
 
-        if (_lexicon.Answer(text, end) is { } answer && TextLexicon.Words(answer.Label) <= _lexicon.WindowWords
-            && !boundaries.Exists(b => b.Start < end + answer.Label.Length && end < b.End))
+        // The answer covers the whole question, however long, up to a termination. A soft boundary in between may start
+        // another subject ("HSV-TK DLI ordered, CMV: negative"), so the answer then only makes the phrase tentative.
+        if (_lexicon.Answer(text, end) is { } answer && !terminations.Exists(b => b.Start < end + answer.Label.Length && end < b.End))
         {
-            Keep(nearest, answer.Category, answer.Label.Length, answer.Answer);
+            var acrossComma = _lexicon.CrossesSoftBoundary(text, end, end + answer.Label.Length);
+            Keep(nearest, acrossComma ? Certainty.Tentative : answer.Category, answer.Label.Length, answer.Answer);
         }
 
         foreach (var category in _lexicon.Precedence)
@@ -124,11 +178,11 @@ public sealed class TextEvidence
         return (Certainty.Confirmed, null);
     }
 
-    // A scope reaches from a trigger to the target when no sentence end or termination lies between and the words
-    // between are within the window.
-    private bool InScope(string text, int from, int to, List<(int Start, int End)> boundaries) =>
+    // A scope reaches from a trigger to the target (both in one sentence) when no termination term lies between and
+    // the words between are within the window.
+    private bool InScope(string text, int from, int to, List<(int Start, int End)> terminations) =>
         TextLexicon.Words(text.AsSpan(from, to - from)) <= _lexicon.WindowWords
-        && !boundaries.Exists(b => b.Start < to && from < b.End);
+        && !terminations.Exists(b => b.Start < to && from < b.End);
 
     private static void Keep(Dictionary<Certainty, (int Distance, string Text)> nearest, Certainty category, int distance, string trigger)
     {
@@ -155,4 +209,6 @@ public sealed class TextEvidence
 
         return false;
     }
+
+    private sealed record Sentence(int Start, List<ContextCue> Cues, List<(int Start, int End)> Terminations);
 }

@@ -7,10 +7,10 @@ using Cds.FhirMapping.Policy;
 namespace Cds.FhirMapping.Text;
 
 /// <summary>
-/// The <c>textContext</c> lexicon of the policy file compiled into three regular expressions: one for every trigger and
-/// pseudo-trigger (an alternation, longer terms first, so "not ruled out" wins over "ruled out" and "not", and "negative
-/// selection" over "negative"), one for the places a scope ends (sentence ends and termination terms), and one for a
-/// question or label followed by its answer. <see cref="PolicyFileValidator"/> checks the lexicon before it gets here.
+/// The <c>textContext</c> lexicon of the policy file, compiled: one alternation of every trigger and pseudo-trigger
+/// (longer terms first, so "not ruled out" wins over "ruled out" and "not", and "negative selection" over "negative"),
+/// the sentence ends, the termination terms, and the question-or-label-then-answer pattern.
+/// <see cref="PolicyFileValidator"/> checks the lexicon before it gets here.
 /// </summary>
 internal sealed class TextLexicon
 {
@@ -32,13 +32,17 @@ internal sealed class TextLexicon
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    private const string LeadingBoundary = @"(?<![\p{L}\p{N}])";
 
     private readonly Regex _cues;
-    private readonly (int Group, Certainty? Category, TriggerDirection Direction)[] _cueGroups;
-    private readonly Regex _boundaries;
+    private readonly (Regex Anchored, Certainty? Category, TriggerDirection Direction)[] _cueTerms;
+    private readonly Regex _sentenceEnds;
+    private readonly Regex _terminations;
+    private readonly Regex _softBoundaries;
     private readonly Regex _answer;
     private readonly (int Group, Certainty Category)[] _answerGroups;
     private readonly int _labelGroup;
+    private readonly Regex _afterSeparator;
 
     private TextLexicon(TextContextDocument document)
     {
@@ -49,13 +53,18 @@ internal sealed class TextLexicon
         var cues = document.Triggers
             .Select(t => (t.Term, Category: (Certainty?)Categories[t.Category], Direction: Directions[t.Direction]))
             .Concat(document.PseudoTriggers.Select(p => (Term: p, Category: (Certainty?)null, Direction: TriggerDirection.Both)))
-            .OrderByDescending(c => c.Term.Length)
+            .OrderByDescending(c => Leads(c.Term))
+            .ThenByDescending(c => c.Term.Length)
             .ToArray();
-        _cues = Compile(string.Join('|', cues.Select((c, i) => $"(?<c{i}>{Bounded(c.Term)})")));
-        _cueGroups = cues.Select((c, i) => (_cues.GroupNumberFromName($"c{i}"), c.Category, c.Direction)).ToArray();
 
-        _boundaries = Compile(string.Join('|', document.SentenceEnds.Select(e => $"(?:{e})")
-            .Concat(document.Terminations.OrderByDescending(t => t.Length).Select(t => $"(?:{Bounded(t)})"))));
+        // One scan finds every cue; the term that matched is the first, in the same order, that matches there. (A group
+        // per term would make every Match carry hundreds of groups.)
+        _cues = Compile(Alternation(cues.Select(c => c.Term).ToArray()));
+        _cueTerms = cues.Select(c => (new Regex($@"\G{Bounded(c.Term)}", Options, PolicyDefinition.MatchTimeout), c.Category, c.Direction)).ToArray();
+
+        _sentenceEnds = Compile(string.Join('|', document.SentenceEnds.Select(e => $"(?:{e})")));
+        _terminations = Compile(Alternation(document.Terminations.OrderByDescending(Leads).ThenByDescending(t => t.Length).ToArray()));
+        _softBoundaries = Compile(Alternation(document.SoftBoundaries.OrderByDescending(Leads).ThenByDescending(t => t.Length).ToArray()));
 
         var answers = document.Answers.OrderByDescending(a => a.Term.Length).ToArray();
         var separators = string.Join('|', document.AnswerSeparators.OrderByDescending(s => s.Length).Select(s => $"(?:{s})"));
@@ -63,8 +72,9 @@ internal sealed class TextLexicon
 
         // From the end of the target: a short label (no sentence punctuation), a separator, an answer, and then nothing
         // more in that segment ("Genetically modified cells?: No", "CAR-T: N", "Clinical trial enrollment - declined").
-        _answer = Compile($@"\G(?<label>[^.;!?:=\r\n]{{0,60}}?)(?:{separators})[^\S\r\n]*(?:{answerAlternation})(?=[^\S\r\n]*(?:\z|[.,;:()\r\n]|[-\u2013\u2014]+\s))");
+        _answer = Compile($@"\G(?<label>[^.;!?:=\r\n]{{0,100}}?)(?:{separators})[^\S\r\n]*(?:{answerAlternation})(?=[^\S\r\n]*(?:\z|[.,;:()\r\n]|[-\u2013\u2014]+\s))");
         _labelGroup = _answer.GroupNumberFromName("label");
+        _afterSeparator = Compile($@"\G(?<=(?:{separators})[^\S\r\n]*)");
         _answerGroups = answers.Select((a, i) => (_answer.GroupNumberFromName($"a{i}"), Categories[a.Category])).ToArray();
     }
 
@@ -79,52 +89,81 @@ internal sealed class TextLexicon
     /// A term as the lexicon means it: on a word boundary wherever it begins or ends with a letter or digit, so "no"
     /// does not match inside "known" but "non-" matches the start of "non-T-cell-depleted".
     /// </summary>
-    internal static string Bounded(string term)
+    internal static string Bounded(string term) => (Leads(term) ? LeadingBoundary : string.Empty) + Trailed(term);
+
+    private static bool Leads(string term) => term.Length > 0 && (char.IsLetterOrDigit(term[0]) || term[0] is '(');
+
+    private static string Trailed(string term)
     {
-        var builder = new StringBuilder();
-        if (term.Length > 0 && (char.IsLetterOrDigit(term[0]) || term[0] is '('))
-        {
-            builder.Append(@"(?<![\p{L}\p{N}])");
-        }
-
-        builder.Append("(?:").Append(term).Append(')');
-        if (term.Length > 0 && (char.IsLetterOrDigit(term[^1]) || term[^1] is ')' or '?' or '*' or '+' or '}'))
-        {
-            builder.Append(@"(?![\p{L}\p{N}])");
-        }
-
-        return builder.ToString();
+        // An escape at the end ("\\s") is a character class, not a word character.
+        var escaped = term.Length > 1 && term[^2] == '\\';
+        var trails = term.Length > 0 && !escaped && (char.IsLetterOrDigit(term[^1]) || term[^1] is ')' or '?' or '*' or '+' or '}');
+        return trails ? $@"(?:{term})(?![\p{{L}}\p{{N}}])" : $"(?:{term})";
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> when a fragment is not a valid regular expression.</summary>
-    internal static void Parse(string pattern) => _ = new Regex(pattern, Options, PolicyDefinition.MatchTimeout);
-
-    /// <summary>The triggers in a text, pseudo-triggers already removed.</summary>
-    public List<ContextCue> Cues(string text)
+    // The same terms in the same order as Bounded one by one, with the leading word boundary tested once for all the
+    // terms that have one (ordered first): the engine then fails fast inside words instead of trying every term.
+    private static string Alternation(string[] terms)
     {
-        var cues = new List<ContextCue>();
-        foreach (Match match in _cues.Matches(text))
+        var led = terms.Where(Leads).Select(Trailed).ToArray();
+        var rest = terms.Where(t => !Leads(t)).Select(Trailed).ToArray();
+        var builder = new StringBuilder();
+        if (led.Length > 0)
         {
-            foreach (var (group, category, direction) in _cueGroups)
+            builder.Append(LeadingBoundary).Append("(?:").AppendJoin('|', led).Append(')');
+        }
+
+        foreach (var term in rest)
+        {
+            builder.Append(builder.Length > 0 ? "|" : string.Empty).Append(term);
+        }
+
+        // No terms: a pattern that never matches (an empty one would match everywhere).
+        return builder.Length > 0 ? builder.ToString() : "(?!)";
+    }
+
+    /// <summary>The triggers in <c>text[start..end]</c>, pseudo-triggers already removed (what precedes start still
+    /// counts for a term's leading word boundary).</summary>
+    public void Cues(string text, int start, int end, List<ContextCue> cues)
+    {
+        foreach (var match in _cues.EnumerateMatches(text.AsSpan(0, end), start))
+        {
+            foreach (var (anchored, category, direction) in _cueTerms)
             {
-                if (match.Groups[group].Success)
+                if (anchored.IsMatch(text, match.Index))
                 {
                     if (category is { } found)
                     {
-                        cues.Add(new ContextCue(match.Index, match.Index + match.Length, found, direction, match.Value));
+                        var bare = _afterSeparator.IsMatch(text, match.Index) && EndsSegment(text, match.Index + match.Length);
+                        cues.Add(new ContextCue(match.Index, match.Index + match.Length, found, direction, text.Substring(match.Index, match.Length), bare));
                     }
 
                     break;
                 }
             }
         }
-
-        return cues;
     }
 
-    /// <summary>Where scopes end: sentence ends and termination terms, as (start, end) spans.</summary>
-    public List<(int Start, int End)> Boundaries(string text) =>
-        _boundaries.Matches(text).Select(m => (m.Index, m.Index + m.Length)).ToList();
+    /// <summary>Where sentences end in the whole text, as (start, end) spans.</summary>
+    public List<(int Start, int End)> SentenceEnds(string text)
+    {
+        var ends = new List<(int Start, int End)>();
+        foreach (var match in _sentenceEnds.EnumerateMatches(text))
+        {
+            ends.Add((match.Index, match.Index + match.Length));
+        }
+
+        return ends;
+    }
+
+    /// <summary>The termination terms in <c>text[start..end]</c>, added to <paramref name="boundaries"/>.</summary>
+    public void Terminations(string text, int start, int end, List<(int Start, int End)> boundaries)
+    {
+        foreach (var match in _terminations.EnumerateMatches(text.AsSpan(0, end), start))
+        {
+            boundaries.Add((match.Index, match.Index + match.Length));
+        }
+    }
 
     /// <summary>
     /// The answer to a question or label that the target phrase ending at <paramref name="end"/> belongs to, if the
@@ -148,6 +187,25 @@ internal sealed class TextLexicon
 
         return null;
     }
+
+    // Nothing but spaces before the end of the text, a punctuation mark, a line break or a spaced dash (the same
+    // followers an answer may have).
+    private static bool EndsSegment(string text, int at)
+    {
+        var spaced = false;
+        while (at < text.Length && text[at] is ' ' or '\t')
+        {
+            at++;
+            spaced = true;
+        }
+
+        return at == text.Length
+            || text[at] is '.' or ',' or ';' or ':' or '(' or ')' or '\r' or '\n'
+            || (spaced && text[at] is '-' or '\u2013' or '\u2014' && at + 1 < text.Length && char.IsWhiteSpace(text[at + 1]));
+    }
+
+    /// <summary>True when <c>text[from..to]</c> holds a soft boundary ("," "and" "with").</summary>
+    public bool CrossesSoftBoundary(string text, int from, int to) => _softBoundaries.IsMatch(text.AsSpan(from, to - from));
 
     /// <summary>Words in a span of text: runs of letters or digits ("T-cell" is two).</summary>
     public static int Words(ReadOnlySpan<char> span)

@@ -50,6 +50,7 @@ internal static class PolicyMutations
         ["lexicon: term with a named group"] = Tree(p => Trigger(p, 2)["term"] = "(?<c0>no)", ["textContext.triggers[2].term must not name a group"], schemaRejects: false),
         ["lexicon: precedence lacks a category"] = Tree(p => Object(p, "textContext")["precedence"]!.AsArray().RemoveAt(4), ["textContext.precedence must list each of"]),
         ["lexicon: no terminations"] = Tree(p => Object(p, "textContext").Remove("terminations"), ["textContext.terminations is required"]),
+        ["lexicon: no soft boundaries"] = Tree(p => Object(p, "textContext").Remove("softBoundaries"), ["textContext.softBoundaries is required"]),
         ["lexicon: empty terminations"] = Tree(p => Object(p, "textContext")["terminations"] = new JsonArray(), ["textContext.terminations is empty"]),
         ["lexicon: window of zero words"] = Tree(p => Object(p, "textContext")["windowWords"] = 0, ["textContext.windowWords must be between 1 and 30"]),
         ["lexicon: answer category"] = Tree(p => p["textContext"]!["answers"]![0]!["category"] = "no", ["textContext.answers[0].category 'no' is not one of"]),

@@ -249,7 +249,7 @@ internal static class PhraseTable
         Row(P.Autologous, "Historical", "History of auto-SCT for myeloma.");
         Row(P.Autologous, "Negated", "Not an autologous graft.");
         Row(P.Autologous, "Negated", "ASCT: no");
-        Row(P.Autologous, "Negated", "Auto-HCT consolidation was discussed, patient declined.");
+        Row(P.Autologous, "Hypothetical", "Auto-HCT consolidation was discussed, patient declined.");
         Row(P.Autologous, "Hypothetical", "Candidate for autologous transplant after induction.");
         Row(P.Autologous, "Family", "Father had an autologous transplant for lymphoma.");
         Row(P.Autologous, "Family", "Donor has a history of lymphoma treated with autologous transplant.");
@@ -266,7 +266,10 @@ internal static class PhraseTable
         Row(P.GeneticModification, "Confirmed", "Consent signed for HSV-TK transduced donor lymphocytes.");
         Row(P.GeneticModification, "Confirmed", "No GVHD. Gene-modified DLI per protocol.");
         Row(P.GeneticModification, "Confirmed", "Donor-derived CD19 CAR-T cells, dose level 2");
-        Row(P.GeneticModification, "Negated", "No CAR-T, HSV-TK or other gene-modified cells.");
+        Row(P.GeneticModification, "Negated", "No CAR-T, HSV-TK or other gene-modified cells.", "CAR-T");
+        Row(P.GeneticModification, "Tentative", "No CAR-T, HSV-TK or other gene-modified cells.", "HSV-TK");
+        Row(P.GeneticModification, "Tentative", "No GVHD, HSV-TK gene-modified cells planned for day +120");
+        Row(P.Myeloablative, "Tentative", "Not T-cell depleted, myeloablative Bu/Cy");
         Row(P.GeneticModification, "Negated", "CAR-T referral cancelled after DLI response.");
         Row(P.GeneticModification, "Hypothetical", "Awaiting CAR-T slot at the referral center.");
         Row(P.GeneticModification, "Historical", "CAR-T in 2019 with CRS grade 2.");
@@ -281,6 +284,48 @@ internal static class PhraseTable
         Row(P.Allogeneic, "Confirmed", "Haplo donor: son");
         Row(P.TCellDepleted, "Hypothetical", "If needed, a CD34-selected boost from the same donor.");
         Row(P.ChimerismObservation, "Confirmed", "GVHD, if any, is mild; CD3 chimerism 45% donor");
+
+        Row(P.GeneticModification, "Negated", "Donor lymphocytes (unmanipulated, no gene transfer)");
+        Row(P.GeneticModification, "Hypothetical", "CAR-T therapy discussed and deferred.");
+        Row(P.GeneticModification, "Negated", "Unmanipulated DLI. CAR-T not indicated at this time.");
+        Row(P.GeneticModification, "Negated", "Non-gene-modified donor lymphocytes");
+        Row(P.GeneticModification, "Negated", "DLI: genetically modified? no. CAR-T? no.");
+        Row(P.InvestigationalTransplant, "Historical", "No longer on the clinical trial after day +100.");
+        Row(P.ChimerismObservation, "Confirmed", "Chimerism: 45% donor (CD3), repeat pending");
+        Row(P.ChimerismObservation, "Negated", "Donor chimerism not available from the outside lab.");
+        Row(P.ReducedIntensity, "Hypothetical", "RIC was considered but MAC chosen.");
+        Row(P.ReducedIntensity, "Negated", "Reduced-intensity conditioning was planned but not given.");
+        Row(P.TCellDepleted, "Negated", "Product manipulation: CD34 selection - not performed");
+        Row(P.TCellDepleted, "Historical", "s/p haplo HCT with CD34+ selection in 2022");
+
+        Row(P.ReducedIntensity, "Confirmed", "T-cell depletion: no. Reduced-intensity conditioning given.");
+        Row(P.TCellDepleted, "Negated", "T-cell depletion: no. Reduced-intensity conditioning given.");
+
+        Row(P.Hct, "Family", "No family history of bone marrow transplant.");
+        Row(P.GeneticModification, "Family", "Denies family history of lymphoma or CAR-T.");
+
+        Row(P.GeneticModification, "Confirmed", "CAR-T: no, HSV-TK: yes", "HSV-TK");
+        Row(P.GeneticModification, "Negated", "CAR-T: no, HSV-TK: yes", "CAR-T");
+        Row(P.TCellDepleted, "Confirmed", "Gene modified: No, T-cell depleted: Yes");
+        Row(P.InVivoTCellDepletion, "Negated", "Serotherapy: no ATG given");
+
+        Row(P.ReducedIntensity, "Confirmed", "Conditioning intensity: myeloablative? no - reduced intensity");
+        Row(P.Myeloablative, "Negated", "Conditioning intensity: myeloablative? no - reduced intensity");
+        Row(P.NotTCellDepleted, "Confirmed", "Donor lymphocytes - not genetically modified - no ex vivo manipulation");
+        Row(P.GeneticModification, "Negated", "CAR-T not previously given.");
+        Row(P.InVivoTCellDepletion, "Confirmed", "Allo PBSCT - T-cell replete - PTCy");
+        Row(P.TCellDepleted, None, "Allo PBSCT - T-cell replete - PTCy");
+
+        Row(P.GeneticModification, "Negated", "Genetically modified donor lymphocytes from the original HLA-identical sibling donor?: No");
+        Row(P.GeneticModification, "Tentative", "HSV-TK DLI ordered, CMV: negative");
+        Row(P.GeneticModification, "Negated", "Will the donor lymphocytes be transduced or otherwise engineered?: No", "transduced");
+
+        Row(P.GeneticModification, "Tentative", "HSV-TK transduction, not performed");
+        Row(P.GeneticModification, "Tentative", "HSV-TK DLI ordered, CMV negative");
+
+        Row(P.GeneticModification, "Tentative", "No GVHD and HSV-TK gene-modified cells");
+        Row(P.InVivoTCellDepletion, "Negated", "No T-cell depletion with ATG");
+        Row(P.InVivoTCellDepletion, "Tentative", "No mucositis and ATG 2.5 mg/kg on day -2");
 
         return rows;
     }

@@ -92,7 +92,7 @@ public sealed class TextEvidenceTests
     }
 
     [Fact]
-    public void GivenTheTerminationNowRemovedFromTheFile_WhenRead_ThenTheNegationRunsOn()
+    public void GivenTheTerminationNowRemovedFromTheFile_WhenRead_ThenTheNegationRunsOnAsFarAsTheSoftBoundary()
     {
         // Arrange
         const string text = "No GVHD now and HSV-TK gene-modified cells";
@@ -104,15 +104,27 @@ public sealed class TextEvidenceTests
 
         // Assert
         Assert.All(shipped, f => Assert.Equal(Certainty.Confirmed, f.Certainty));
-        Assert.All(withoutNow, f => Assert.Equal(Certainty.Negated, f.Certainty));
+        Assert.All(withoutNow, f => Assert.Equal((Certainty.Tentative, "No"), (f.Certainty, f.Trigger)));
+    }
+
+    [Fact]
+    public void GivenTheSoftBoundariesRemovedFromTheFile_WhenANegationRunsPastAComma_ThenItNegates()
+    {
+        // Arrange
+        const string text = "No GVHD, HSV-TK gene-modified cells";
+        var noSoft = Revise(c => c["softBoundaries"] = new JsonArray());
+
+        // Act & Assert
+        Assert.All(Policy.Text.Find(text, GeneticModification), f => Assert.Equal(Certainty.Tentative, f.Certainty));
+        Assert.All(noSoft.Text.Find(text, GeneticModification), f => Assert.Equal(Certainty.Negated, f.Certainty));
     }
 
     [Fact]
     public void GivenASmallerWindowInTheFile_WhenATriggerIsFarFromTheTarget_ThenItNoLongerApplies()
     {
         // Arrange
-        const string text = "No fever, rash, diarrhea or T-cell depletion";
-        var narrow = Revise(c => c["windowWords"] = 2);
+        const string text = "No evidence of significant residual T-cell depletion";
+        var narrow = Revise(c => c["windowWords"] = 1);
 
         // Act & Assert
         Assert.Equal(Certainty.Negated, Assert.Single(Policy.Text.Find(text, TCellDepleted)).Certainty);
