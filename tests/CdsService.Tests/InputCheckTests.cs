@@ -90,6 +90,20 @@ public sealed class InputCheckTests(CdsServiceFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    public async Task GivenJsonWithAByteOrderMarkOrAQuotedCharset_WhenPosted_ThenItIsAnswered()
+    {
+        // Arrange
+        using var client = factory.CreateSignedClient();
+        byte[] body = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Repository.Sample("order-sign-meets-criteria.json").ToJsonString())];
+
+        // Act
+        var (status, _) = await SendAsync(client, HookPath, body, "application/json", "\"utf-8\"");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
     public async Task GivenAProperSurrogatePairEscape_WhenPosted_ThenItIsAccepted()
     {
         // Arrange: an emoji as an escaped pair in the user id is well-formed JSON text.

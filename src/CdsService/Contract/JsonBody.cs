@@ -80,6 +80,12 @@ internal static class JsonBody
     /// <summary>Checks and parses UTF-8 JSON bytes.</summary>
     public static (JsonDocument? Document, BodyProblem? Problem) Parse(ReadOnlyMemory<byte> utf8)
     {
+        // A UTF-8 byte order mark is not part of the JSON text (RFC 8259 §8.1 lets a parser ignore it).
+        if (utf8.Span.StartsWith("\uFEFF"u8))
+        {
+            utf8 = utf8[3..];
+        }
+
         if (!Utf8.IsValid(utf8.Span))
         {
             return (null, Invalid("The request body is not valid UTF-8."));
@@ -105,7 +111,7 @@ internal static class JsonBody
     {
         if (MediaTypeHeaderValue.TryParse(contentType, out var media)
             && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
+            && (!media.Charset.HasValue || media.Charset.Value.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using Hl7.Fhir.Introspection;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Validation;
 
@@ -12,6 +13,11 @@ namespace Cds.FhirMapping.Fhir;
 /// unreadable (the caller names it as missing data) instead of failing, or misleading, whoever reads it later. Unknown
 /// elements of a resource and malformed dates stay lenient.
 /// </summary>
+/// <remarks>
+/// One walk over the elements as stored (no getters): a primitive whose stored value is not of its .NET type, or a
+/// node with overflow, is then checked through its property getters, which is where Ostrich's mismatches throw.
+/// Clean data never takes that slower path.
+/// </remarks>
 internal static class PocoShape
 {
     private const int MaxDepth = 64;
@@ -25,42 +31,26 @@ internal static class PocoShape
             return false;
         }
 
-        foreach (var (name, element) in node.EnumerateElements())
+        if (node.HasOverflow && !OverflowIsHarmless(node, mapping))
         {
-            // Ostrich keeps what did not fit as an element the type does not have: an object where a primitive was
-            // expected ("code": {…}), or a primitive where an object was expected ("clinicalStatus": "active").
-            if (mapping.FindMappedElementByName(name) is null
-                && (node is PrimitiveType || (name == "value" && node is not Resource && element is PrimitiveType)))
-            {
-                return false;
-            }
+            return false;
         }
 
-        foreach (var property in mapping.PropertyMappings)
+        if (node is PrimitiveType primitive && !PrimitiveIsReadable(primitive, mapping))
         {
-            if (property.NativeProperty is not { } native)
-            {
-                continue;
-            }
+            return false;
+        }
 
-            object? value;
-            try
-            {
-                value = native.GetValue(node);
-            }
-            catch (TargetInvocationException e) when (e.InnerException is CodedValidationException or InvalidCastException or FormatException)
-            {
-                return false;
-            }
-
-            switch (value)
+        foreach (var (_, element) in node.EnumerateElements())
+        {
+            switch (element)
             {
                 case Base child when !IsReadable(child, depth + 1):
                     return false;
                 case IEnumerable list and not string:
                     foreach (var item in list)
                     {
-                        if (item is Base element && !IsReadable(element, depth + 1))
+                        if (item is Base member && !IsReadable(member, depth + 1))
                         {
                             return false;
                         }
@@ -71,5 +61,61 @@ internal static class PocoShape
         }
 
         return true;
+    }
+
+    // Unknown elements of a resource are tolerated; anything else in overflow is a value that did not fit: an object
+    // where a primitive was expected ("code": {…}), a primitive where an object was expected ("clinicalStatus":
+    // "active"), or a list or type the element does not take (its getter throws).
+    private static bool OverflowIsHarmless(Base node, ClassMapping mapping)
+    {
+        foreach (var (name, element) in node.EnumerateElements())
+        {
+            if (mapping.FindMappedElementByName(name) is { } property)
+            {
+                if (!GetterWorks(node, property))
+                {
+                    return false;
+                }
+            }
+            else if (node is PrimitiveType || (name == "value" && node is not Resource && element is PrimitiveType))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // A primitive's stored value must be what its typed getter returns; when the stored .NET type differs (a number
+    // for a date), the getter decides.
+    private static bool PrimitiveIsReadable(PrimitiveType primitive, ClassMapping mapping)
+    {
+        var stored = primitive.JsonValue;
+        if (stored is null || mapping.PrimitiveValueProperty is not { NativeProperty: { } native } value)
+        {
+            return true;
+        }
+
+        // Codes (Code<T>) store the JSON string and return an enum: a string is what they take.
+        var expected = Nullable.GetUnderlyingType(native.PropertyType) ?? native.PropertyType;
+        return expected.IsInstanceOfType(stored) || (stored is string && expected.IsEnum) || GetterWorks(primitive, value);
+    }
+
+    private static bool GetterWorks(Base node, PropertyMapping property)
+    {
+        if (property.NativeProperty is not { } native)
+        {
+            return true;
+        }
+
+        try
+        {
+            _ = native.GetValue(node);
+            return true;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is CodedValidationException or InvalidCastException or FormatException)
+        {
+            return false;
+        }
     }
 }
