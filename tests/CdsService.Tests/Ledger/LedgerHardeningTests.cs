@@ -90,7 +90,7 @@ public sealed class LedgerHardeningTests
         var tag = Cds.Service.Hosting.CdsMetrics.Bounded(hookInstance);
 
         // Assert
-        Assert.StartsWith("d1577c69\\nInformation forged\\u001b[2J", tag, StringComparison.Ordinal);
+        Assert.StartsWith("d1577c69\\u000aInformation forged\\u001b[2J", tag, StringComparison.Ordinal);
         Assert.DoesNotContain(tag, char.IsControl);
         Assert.True(tag.Length < 100);
     }
