@@ -77,7 +77,7 @@ public sealed class PolicyEvaluator
             (CriterionStatus.Met, _) => (DecisionOutcome.Investigational, CriterionIds.GeneticModification, $"{_writer.Label(CriterionIds.GeneticModification)}: {iv.Summary}"),
             (_, CriterionStatus.Met) => (DecisionOutcome.Investigational, CriterionIds.OtherIndication, $"{_writer.Label(CriterionIds.OtherIndication)}: {iii.Summary}"),
             _ when iNotMet => (DecisionOutcome.NotMedicallyNecessary, CriterionIds.NotMedicallyNecessary, NotMetReason(ruled.Append(hct))),
-            _ when i == CriterionStatus.Met && hct.Status == CriterionStatus.Met && iii.Status == CriterionStatus.NotMet =>
+            _ when i == CriterionStatus.Met && hct.Status == CriterionStatus.Met && iii.Status == CriterionStatus.NotMet && iv.Status == CriterionStatus.NotMet =>
                 (DecisionOutcome.MeetsCriteria, _policy.Rule.Id, $"Criterion {_policy.Rule.Id} met: {string.Join(", ", ruled.Select(c => c.Id))} and a prior allogeneic HCT on record"),
             _ => (DecisionOutcome.CannotBeDetermined, _policy.Rule.Id, Undetermined(criteria)),
         };
@@ -136,8 +136,15 @@ public sealed class PolicyEvaluator
     private CriterionResult GeneticModification(OrderFacts order)
     {
         const string Id = CriterionIds.GeneticModification;
-        return order.GeneticModification.Count > 0
-            ? _writer.Result(Id, CriterionStatus.Met, _writer.Summary(Id, CriterionStatus.Met), order.GeneticModification)
+        if (order.GeneticModification.Count > 0)
+        {
+            return _writer.Result(Id, CriterionStatus.Met, _writer.Summary(Id, CriterionStatus.Met), order.GeneticModification);
+        }
+
+        // Neither stated nor ruled out: a product that may be genetically modified is not paid for without a look.
+        return order.UncertainGeneticModification.Count > 0
+            ? _writer.Review(Id, "The order's words leave open whether the lymphocytes are genetically modified", order.UncertainGeneticModification,
+                CriterionWriter.Item(Id, "Stated uncertainly on the order", order.UncertainGeneticModification, "confirm the product is unmanipulated donor lymphocytes"))
             : _writer.Result(Id, CriterionStatus.NotMet, _writer.Summary(Id, CriterionStatus.NotMet), []);
     }
 

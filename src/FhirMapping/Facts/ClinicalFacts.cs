@@ -134,6 +134,12 @@ public sealed record OrderFacts(
     /// <summary>The order's indications that are malignancies.</summary>
     public IReadOnlyList<Evidence> MalignantReasons { get; init; } = [];
 
+    /// <summary>
+    /// Genetic modification the order's words state only tentatively, hypothetically or across a clause ("No CAR-T,
+    /// HSV-TK cells", "may use gene-modified cells"): not a fact, and not an absence either: for review.
+    /// </summary>
+    public IReadOnlyList<Evidence> UncertainGeneticModification { get; init; } = [];
+
     /// <summary>The order's <c>reasonReference</c>s as written (e.g. <c>Condition/123</c>).</summary>
     public IReadOnlyList<string> ReasonReferences { get; init; } = [];
 }

@@ -314,6 +314,29 @@ public sealed class EvidenceModelTests
         Assert.DoesNotContain(decision["I.A"].Evidence, e => e.Id == "obs-status-breast-remission");
     }
 
+    // ---- The order's own words: only what they state as a fact decides IV ----
+
+    [Theory]
+    [InlineData("Not a CAR-T product; unmanipulated donor lymphocytes.", CriterionStatus.NotMet)]
+    [InlineData("Genetically modified cells?: No", CriterionStatus.NotMet)]
+    [InlineData("History: CAR-T in 2023; now unmanipulated DLI", CriterionStatus.NotMet)]
+    [InlineData("No GVHD now and HSV-TK gene-modified cells", CriterionStatus.Met)]
+    [InlineData("No CAR-T, HSV-TK cells", CriterionStatus.Unknown)]
+    public void GivenAnOrderComment_WhenEvaluated_ThenIVFollowsWhatItStates(string note, CriterionStatus expected)
+    {
+        var fixture = new EvidenceFixture();
+        fixture.Order["note"] = EvidenceFixture.Notes(note);
+
+        var decision = fixture.Decide();
+
+        Assert.Equal(expected, decision["IV"].Status);
+        if (expected == CriterionStatus.Unknown)
+        {
+            Assert.Equal(DecisionOutcome.CannotBeDetermined, decision.Outcome);
+            Assert.Contains(decision["IV"].Review, r => r.Reason == "Stated uncertainly on the order");
+        }
+    }
+
     // ---- The order's own indication ----
 
     [Fact]

@@ -35,11 +35,19 @@ internal sealed class OrderReader(Vocabulary vocabulary, DiagnosisReader diagnos
                 .Concat(request.OrderDetail.SelectMany(Texts))
                 .Concat(Notes(request.Note))
                 .Append(request.PatientInstruction);
+            var uncertain = new List<Evidence>();
             foreach (var text in words)
             {
-                if (vocabulary.Text.FindConfirmed(text, vocabulary.GeneticModificationText) is { } finding)
+                foreach (var finding in vocabulary.Text.Find(text, vocabulary.GeneticModificationText))
                 {
-                    modification.Add(Cite(request, null, when, finding, SourceKind.OrderText));
+                    if (finding.Certainty == Certainty.Confirmed)
+                    {
+                        modification.Add(Cite(request, null, when, finding, SourceKind.OrderText));
+                    }
+                    else if (finding.Certainty is Certainty.Tentative or Certainty.Hypothetical)
+                    {
+                        uncertain.Add(Cite(request, null, when, finding, SourceKind.OrderText));
+                    }
                 }
             }
 
@@ -64,6 +72,7 @@ internal sealed class OrderReader(Vocabulary vocabulary, DiagnosisReader diagnos
                 NonMalignantReasons = nonMalignant,
                 MalignantReasons = malignant,
                 ReasonReferences = references,
+                UncertainGeneticModification = uncertain,
             };
         }
 
