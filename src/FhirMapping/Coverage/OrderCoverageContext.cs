@@ -6,6 +6,25 @@ namespace Cds.FhirMapping.Coverages;
 /// <summary>What a draft order says about its coverage: the date of service, and the Coverages it names.</summary>
 public static class OrderCoverageContext
 {
+    // CRD 2.0.1 ext-coverage-information contexts that are orders (draftOrders of order-sign).
+    private static readonly HashSet<string> AssertableTypes = new(StringComparer.Ordinal)
+    {
+        "ServiceRequest", "MedicationRequest", "DeviceRequest", "NutritionOrder", "CommunicationRequest",
+    };
+
+    /// <summary>
+    /// True when a coverage assertion can be written on the order: a request type the CRD extension may sit on, to be
+    /// performed (not <c>doNotPerform</c>), and still open (not revoked, completed or entered in error).
+    /// </summary>
+    public static bool CanCarryAssertion(DraftOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var json = order.Json;
+        return AssertableTypes.Contains(order.ResourceType)
+            && !(json.TryGetProperty("doNotPerform", out var doNotPerform) && doNotPerform.ValueKind == JsonValueKind.True)
+            && Text(json, "status") is not ("revoked" or "completed" or "entered-in-error");
+    }
+
     /// <summary>
     /// The order's date of service: <c>occurrenceDateTime</c>, <c>occurrencePeriod</c> (start to end), then
     /// <c>authoredOn</c>; <paramref name="today"/> when the order carries none.

@@ -25,6 +25,12 @@ public sealed record PolicyDocument
     public required IReadOnlyDictionary<string, string> TextPatterns { get; init; }
     public required IReadOnlyList<LineageDocument> Lineages { get; init; }
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Systems { get; init; }
+
+    /// <summary>Orders a card may suggest when a criterion is unknown (e.g. chimerism testing for I.C).</summary>
+    public IReadOnlyList<OrderSuggestionDocument> OrderSuggestions { get; init; } = [];
+
+    /// <summary>CDS Hooks 2.0 <c>overrideReasons</c> offered on cards a clinician may proceed past.</summary>
+    public OverrideReasonsDocument? OverrideReasons { get; init; }
 }
 
 public sealed record ServiceDocument
