@@ -85,5 +85,9 @@ public static class Hooks
     public static IReadOnlyList<JsonNode> Parts(JsonObject extension, string url) =>
         [.. extension["extension"]!.AsArray().Where(p => p!["url"]!.GetValue<string>() == url).Select(p => p!)];
 
+    /// <summary>Every card's detail, one per line: for asserting what a call's cards say, whatever card says it.</summary>
+    public static string CardDetails(JsonNode body) =>
+        string.Join("\n", body["cards"]!.AsArray().Select(c => c!["detail"]?.GetValue<string>() ?? string.Empty));
+
     public static string? Code(JsonObject extension, string url) => Parts(extension, url).SingleOrDefault()?["valueCode"]?.GetValue<string>();
 }

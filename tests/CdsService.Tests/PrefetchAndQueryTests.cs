@@ -193,7 +193,7 @@ public sealed class PrefetchAndQueryTests : IClassFixture<CdsServiceFactory>
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("covered", Hooks.Code(Hooks.Extension(body!["systemActions"]![0]!), "covered"));
         Assert.Single(_factory.Ehr.LogEntries);
-        Assert.Contains("pointed off the FHIR server", body["cards"]!.AsArray().Last()!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("pointed off the FHIR server", Hooks.CardDetails(body), StringComparison.Ordinal);
     }
 
     private void ServeInTwoPages(JsonObject bundle)

@@ -229,6 +229,12 @@ internal sealed partial class HookHandler(
             }
         }
 
+        if (decisions.Count == 0)
+        {
+            // Only orders no policy governs (or none of this payer's): answered, but no DLI decision to measure.
+            measurement.NoDliOrder();
+        }
+
         cards.AddRange(suggestionCards);
         if (configuration.Guideline && decisions.Count > 0)
         {

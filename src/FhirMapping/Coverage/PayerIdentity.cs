@@ -15,7 +15,8 @@ public enum PayerMatch
 
 /// <summary>
 /// The payer this service answers for: its identifiers (<c>system|value</c>, or a bare value for any system) and its
-/// names. An identifier decides when the record has one; a name is used only when the payer carries no identifier.
+/// names. An identifier decides when the record has one in a system we have one in (same value: ours; another value:
+/// another payer); otherwise the names decide.
 /// Names match whole words from the start: "Regence" matches "Regence BlueShield", not "Not Regence".
 /// </summary>
 public sealed class PayerIdentity
@@ -41,9 +42,11 @@ public sealed class PayerIdentity
     public PayerMatch Match(PayerParty party)
     {
         ArgumentNullException.ThrowIfNull(party);
-        if (party.Identifiers.Count > 0)
+        // An identifier decides when it is comparable: in a system we have an identifier in (or we gave a bare value).
+        var comparable = party.Identifiers.Where(i => _identifiers.Any(ours => ours.System is null || string.Equals(ours.System, i.System?.Trim(), StringComparison.Ordinal))).ToList();
+        if (comparable.Count > 0)
         {
-            return party.Identifiers.Any(IsOurs) ? PayerMatch.Ours : PayerMatch.Other;
+            return comparable.Any(IsOurs) ? PayerMatch.Ours : PayerMatch.Other;
         }
 
         if (party.Names.Count > 0)

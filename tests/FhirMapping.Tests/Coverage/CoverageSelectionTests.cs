@@ -82,6 +82,21 @@ public sealed class CoverageSelectionTests
         Assert.Equal(PayerMatch.Ours, Regence.Match(resolved.Coverages.Single().Payors.Single()));
     }
 
+    [Fact]
+    public void GivenOnlyNamesConfigured_WhenThePayorHasAnIdentifierOfItsOwn_ThenTheNameDecides()
+    {
+        // Arrange
+        var identity = new PayerIdentity([], ["Regence"]);
+        var party = new PayerParty(null, [new PayerIdentifier(Npi, "1386610063")], ["Regence BlueShield"], Unresolved: false);
+        var other = new PayerParty(null, [new PayerIdentifier(Npi, "1720087364")], ["Medicare Part B"], Unresolved: false);
+
+        // Act
+        var matches = new[] { identity.Match(party), identity.Match(other) };
+
+        // Assert
+        Assert.Equal([PayerMatch.Ours, PayerMatch.Other], matches);
+    }
+
     [Theory]
     [InlineData("Regence", "Regence BlueShield", PayerMatch.Ours)]
     [InlineData("Regence", "REGENCE  BlueCross, Inc.", PayerMatch.Ours)]
