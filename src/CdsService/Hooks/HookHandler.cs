@@ -194,7 +194,7 @@ internal sealed partial class HookHandler(
             var paNeeded = assertions[0].PaNeeded;
             if (configuration.CoverageInfo)
             {
-                actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", CoverageInformation.Annotate(order, assertions, engine.Policy.BillingCodes)));
+                actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", CoverageInformation.AnnotateAll(order, assertions, engine.Policy.BillingCodes)));
                 if (request.Hook == OrderSign)
                 {
                     cards.Add(CardBuilder.Status(decision, context, paNeeded, labels[order.Reference]));
@@ -225,7 +225,7 @@ internal sealed partial class HookHandler(
             if (assertions.Count > 0)
             {
                 outcomes.Add($"{order.Id}:ungoverned");
-                actions.Add(new CdsAction("update", $"Coverage information for {order.Reference}: no policy of this service governs it", CoverageInformation.Annotate(order, assertions)));
+                actions.Add(new CdsAction("update", $"Coverage information for {order.Reference}: no policy of this service governs it", CoverageInformation.AnnotateAll(order, assertions)));
             }
         }
 

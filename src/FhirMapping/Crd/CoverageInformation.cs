@@ -14,14 +14,14 @@ public static class CoverageInformation
     public static JsonObject Annotate(DraftOrder order, CoverageAssertion assertion, IEnumerable<(string System, string Code)>? billingCodes = null)
     {
         ArgumentNullException.ThrowIfNull(assertion);
-        return Annotate(order, [assertion], billingCodes);
+        return AnnotateAll(order, [assertion], billingCodes);
     }
 
     /// <summary>
     /// As above with one coverage-information repetition per assertion (one per Coverage of this payer that applies;
     /// CRD: repetitions for different coverages carry distinct coverage-assertion-ids).
     /// </summary>
-    public static JsonObject Annotate(DraftOrder order, IReadOnlyList<CoverageAssertion> assertions, IEnumerable<(string System, string Code)>? billingCodes = null)
+    public static JsonObject AnnotateAll(DraftOrder order, IReadOnlyList<CoverageAssertion> assertions, IEnumerable<(string System, string Code)>? billingCodes = null)
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(assertions);
