@@ -1,13 +1,23 @@
-using Cds.FhirMapping.Crd;
-using Cds.Service.Policy;
+namespace Cds.FhirMapping.Crd;
 
-namespace Cds.Service.Hooks;
+/// <summary>The answer for an order-sign order that no loaded policy governs.</summary>
+public enum UngovernedAnswer
+{
+    /// <summary><c>conditional</c> with <c>pa-needed</c> <c>conditional</c> (CRD 2.2 clients: <c>indeterminate</c>): no claim either way.</summary>
+    Conditional,
+
+    /// <summary><c>covered</c> with <c>no-auth</c>: for a payer whose loaded policies are the only ones that restrict coverage.</summary>
+    Covered,
+
+    /// <summary>No coverage-information at all (not CRD 2.0.1-conformant: order-sign must return it for every invocation).</summary>
+    None,
+}
 
 /// <summary>
-/// The CRD answer for an order-sign order no loaded policy governs (CRD 2.0.1: order-sign returns coverage information
-/// for every invocation). Configured by <c>Cds:Crd:UngovernedOrders</c>; the default claims nothing either way.
+/// The CRD assertion for an order-sign order no loaded policy governs (CRD 2.0.1: order-sign returns coverage
+/// information for every invocation). The default claims nothing either way.
 /// </summary>
-internal static class UngovernedOrders
+public static class UngovernedOrders
 {
     public const string Reason = "No coverage policy loaded in this service governs this order; coverage and prior authorization follow the member's benefits";
 
