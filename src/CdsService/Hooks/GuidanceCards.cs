@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Policy;
 
@@ -44,9 +45,9 @@ internal static class GuidanceCards
     /// Suggested orders for the criteria still unknown (the policy file's <c>orderSuggestions</c>), each a draft
     /// ServiceRequest for the patient to create; null when none applies. Only while coverage cannot be determined.
     /// </summary>
-    public static Card? SuggestedOrders(CoverageDecision decision, CardBuilder.Context context, CardGuidance guidance, string patientId, string? requester)
+    public static Card? SuggestedOrders(CoverageDecision decision, CardBuilder.Context context, CardGuidance guidance, string patientId, JsonNode? requester, DateTimeOffset now)
     {
-        if (decision.Outcome != DecisionOutcome.CannotBeDetermined)
+        if (decision.Outcome != DecisionOutcome.CannotBeDetermined || requester is null)
         {
             return null;
         }
@@ -66,31 +67,8 @@ internal static class GuidanceCards
             new CardSource(context.Insurer, ClinicalReminderTopic),
             $"Criterion {criteria} cannot be assessed without a result after the transplant. Accepting a suggestion adds a draft order for the patient; sign it with this order, then send the result.",
             Extension: new CardExtension([new ResourceReference(decision.OrderReference)]),
-            Suggestions: [.. suggestions.Select(s => new Suggestion(s.Label, CardBuilder.Uuid(), [new CdsAction("create", $"Draft order: {s.Display}", Order(s, patientId, requester))]))],
+            Suggestions: [.. suggestions.Select(s => new Suggestion(s.Label, CardBuilder.Uuid(), [new CdsAction("create", $"Draft order: {s.Display}", SuggestedOrder.Build(s, patientId, requester, now))]))],
             SelectionBehavior: "at-most-one",
             OverrideReasons: context.OverrideReasons is { Count: > 0 } reasons ? reasons : null);
-    }
-
-    // A CRD profile-servicerequest draft: status, intent, code, subject, and the requester when the hook names one.
-    private static JsonObject Order(OrderSuggestion suggestion, string patientId, string? requester)
-    {
-        var order = new JsonObject
-        {
-            ["resourceType"] = "ServiceRequest",
-            ["status"] = "draft",
-            ["intent"] = "order",
-            ["code"] = new JsonObject
-            {
-                ["coding"] = new JsonArray(new JsonObject { ["system"] = suggestion.System, ["code"] = suggestion.Code, ["display"] = suggestion.Display }),
-                ["text"] = suggestion.Label,
-            },
-            ["subject"] = new JsonObject { ["reference"] = $"Patient/{patientId}" },
-        };
-        if (requester is not null)
-        {
-            order["requester"] = new JsonObject { ["reference"] = requester };
-        }
-
-        return order;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Cds.FhirMapping.Coverages;
 using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Evaluation;
@@ -210,7 +211,7 @@ internal sealed partial class HookHandler(
             }
 
             if (configuration.ClinicalReminder && request.Hook == OrderSign
-                && GuidanceCards.SuggestedOrders(decision, context, guidance, request.PatientId, Requester(request.UserId)) is { } suggested)
+                && GuidanceCards.SuggestedOrders(decision, context, guidance, request.PatientId, Requester(order, request.UserId), now) is { } suggested)
             {
                 suggestionCards.Add(suggested);
             }
@@ -246,9 +247,14 @@ internal sealed partial class HookHandler(
         return TypedResults.Json(new CdsResponse([.. cards.Take(configuration.MaxCards)], actions.Count > 0 ? actions : null), CdsJsonContext.Default.CdsResponse);
     }
 
-    // The clinician signing, as the requester of a suggested order (CDS Hooks userId: Practitioner or PractitionerRole).
-    private static string? Requester(string? userId) =>
-        userId is not null && (userId.StartsWith("Practitioner/", StringComparison.Ordinal) || userId.StartsWith("PractitionerRole/", StringComparison.Ordinal)) ? userId : null;
+    // Who orders a suggested test: the signed order's requester, else the signing user (CDS Hooks userId:
+    // Practitioner or PractitionerRole); null when neither is known (CRD profile-servicerequest needs one).
+    private static JsonNode? Requester(DraftOrder order, string? userId) =>
+        order.Json.TryGetProperty("requester", out var requester) && requester.ValueKind == JsonValueKind.Object
+            ? JsonNode.Parse(requester.GetRawText())
+            : userId is not null && (userId.StartsWith("Practitioner/", StringComparison.Ordinal) || userId.StartsWith("PractitionerRole/", StringComparison.Ordinal))
+                ? new JsonObject { ["reference"] = userId }
+                : null;
 
     private Uri PolicyUrl(Uri baseUrl) => options.Value.PolicyUrl ?? new Uri(baseUrl, $"policies/{engine.Policy.Id}");
 
