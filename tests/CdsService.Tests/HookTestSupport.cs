@@ -82,6 +82,10 @@ public static class Hooks
         return extensions.Single(e => e!["url"]!.GetValue<string>() == "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information")!.AsObject();
     }
 
+    /// <summary>Every coverage-information repetition on an action's resource (one per Coverage of the payer that applies).</summary>
+    public static IReadOnlyList<JsonObject> Extensions(JsonNode action) =>
+        [.. action["resource"]!["extension"]!.AsArray().Where(e => e!["url"]!.GetValue<string>() == "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information").Select(e => e!.AsObject())];
+
     public static IReadOnlyList<JsonNode> Parts(JsonObject extension, string url) =>
         [.. extension["extension"]!.AsArray().Where(p => p!["url"]!.GetValue<string>() == url).Select(p => p!)];
 
