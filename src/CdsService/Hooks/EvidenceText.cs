@@ -10,7 +10,7 @@ namespace Cds.Service.Hooks;
 /// </summary>
 internal sealed class EvidenceText
 {
-    private const int MaxDisplay = 90;
+    private const int MaxDisplay = 60;
 
     /// <summary>Without the policy file's code systems: codes are shown without a system name.</summary>
     public static readonly EvidenceText Plain = new(new Dictionary<string, IReadOnlyList<string>>());
@@ -33,11 +33,13 @@ internal sealed class EvidenceText
     public string Describe(Evidence evidence)
     {
         ArgumentNullException.ThrowIfNull(evidence);
-        var what = Shorten(evidence.Display) ?? Shorten(Value(evidence.Value)) ?? Noun(evidence.ResourceType);
+        // Without a display, a matched phrase reads as what the record's text says: Procedure text "reduced-intensity".
+        var phrase = Value(evidence.Value) is { } v && v.StartsWith('"') ? $"{Noun(evidence.ResourceType)} text {Shorten(v)}" : Shorten(Value(evidence.Value));
+        var what = Shorten(evidence.Display) ?? phrase ?? Noun(evidence.ResourceType);
         var text = what;
         if (evidence.Code is { Length: > 0 } code)
         {
-            var system = evidence.System is { } s && _systemNames.TryGetValue(s, out var name) ? $"{name} " : "code ";
+            var system = evidence.System is { } s && _systemNames.TryGetValue(s, out var name) ? $"{name} " : "local code ";
             text += $" ({system}{code})";
         }
 
@@ -72,7 +74,7 @@ internal sealed class EvidenceText
     {
         "Procedure" => "performed",
         "Observation" => "resulted",
-        "ServiceRequest" => "ordered",
+        "ServiceRequest" => "on the order of",
         "DocumentReference" => "dated",
         _ => "recorded",
     };
@@ -82,7 +84,7 @@ internal sealed class EvidenceText
         "Condition" => "Diagnosis",
         "Observation" => "Result",
         "DocumentReference" => "Note",
-        "ServiceRequest" => "This order",
+        "ServiceRequest" => "Order",
         _ => resourceType,
     };
 
