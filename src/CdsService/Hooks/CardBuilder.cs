@@ -46,6 +46,7 @@ internal static class CardBuilder
         var detail = new StringBuilder();
         detail.Append(CultureInfo.InvariantCulture, $"**{Escape(Headline(decision, paNeeded))}**\n\n");
         detail.Append(CultureInfo.InvariantCulture, $"Next step: {Escape(NextStep(decision, paNeeded, context.Insurer))}\n\n");
+        detail.Append(CultureInfo.InvariantCulture, $"Why: {Escape(decision.Reason)}.\n\n");
         if (context.SeveralOrders && orderLabel is not null)
         {
             detail.Append(CultureInfo.InvariantCulture, $"Order: {Escape(orderLabel)}\n\n");
@@ -57,7 +58,7 @@ internal static class CardBuilder
             detail.Append(CultureInfo.InvariantCulture, $"| {Escape(criterion.Label)} | {StatusText(criterion)} | {Escape(EvidenceCell(criterion, words))} |\n");
         }
 
-        detail.Append(CultureInfo.InvariantCulture, $"\n{Escape(context.Insurer)} Medical Policy {context.PolicyNumber}: {Escape(context.Service)}. Decision: {Escape(decision.Reason)}.");
+        detail.Append(CultureInfo.InvariantCulture, $"\n{Escape(context.Insurer)} Medical Policy {context.PolicyNumber}: {Escape(context.Service)}.");
         AppendFailures(detail, context.Failures);
         var proceedable = decision.Outcome != DecisionOutcome.MeetsCriteria;
         return new Card(
@@ -179,7 +180,7 @@ internal static class CardBuilder
     {
         DecisionOutcome.MeetsCriteria when paNeeded is "auth-needed" or "performpa" => $"submit the prior authorization request to {insurer}{(decision.Documentation.Count > 0 ? " with the documents listed" : string.Empty)}.",
         DecisionOutcome.MeetsCriteria => "none; the order can proceed.",
-        DecisionOutcome.CannotBeDetermined => "send the missing items listed (or correct the record), then sign again.",
+        DecisionOutcome.CannotBeDetermined => $"send the missing {string.Join(", ", decision.Missing.Select(m => m.Criterion))} (listed below), or correct the record, then sign again.",
         _ => "reconsider the order; if you proceed, tell the patient it may not be covered and record why.",
     };
 
@@ -200,6 +201,12 @@ internal static class CardBuilder
 
     private static string EvidenceCell(CriterionResult criterion, EvidenceText words)
     {
+        // II rests on the criteria that are not met; their rows already show that evidence.
+        if (criterion.Id == CriterionIds.NotMedicallyNecessary)
+        {
+            return criterion.Summary;
+        }
+
         var cited = criterion.Evidence.Take(3).Select(words.Describe).Distinct(StringComparer.Ordinal).ToList();
         var more = criterion.Evidence.Count > 3 ? $" (+{criterion.Evidence.Count - 3} more)" : string.Empty;
         return cited.Count == 0 ? criterion.Summary : $"{criterion.Summary}: {string.Join("; ", cited)}{more}";
