@@ -225,6 +225,7 @@ internal sealed partial class HookHandler(
                 .ToList();
             if (assertions.Count > 0)
             {
+                assertions.ForEach(a => ledger.AssertedUngoverned(order.Reference, a));
                 outcomes.Add($"{order.Id}:ungoverned");
                 actions.Add(new CdsAction("update", $"Coverage information for {order.Reference}: no policy of this service governs it", CoverageInformation.AnnotateAll(order, assertions)));
             }

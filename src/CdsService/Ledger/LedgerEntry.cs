@@ -90,6 +90,24 @@ internal sealed class LedgerEntry
             detail));
     }
 
+    /// <summary>An assertion for an order no loaded policy governs (CRD: all coverage guidance given is retained).</summary>
+    public void AssertedUngoverned(string orderReference, CoverageAssertion assertion)
+    {
+        ArgumentNullException.ThrowIfNull(assertion);
+        _decisions.Add(new OrderDecisionRecord(
+            orderReference,
+            assertion.AssertionId,
+            assertion.CoverageReference,
+            NotGoverned,
+            "none",
+            assertion.Reason,
+            assertion.Covered,
+            assertion.PaNeeded,
+            assertion.DocNeeded,
+            assertion.Date,
+            new DecisionDetail([], [], [], assertion.InfoNeeded, assertion.DocPurpose)));
+    }
+
     /// <summary>The finished record, with the answer exactly as sent (null when the call failed unexpectedly).</summary>
     public HookCallRecord Complete(int status, byte[]? response, IReadOnlyList<CardRecord> cards, string? error = null)
     {
@@ -118,6 +136,9 @@ internal sealed class LedgerEntry
             Error = error,
         };
     }
+
+    /// <summary>The outcome recorded for an order no loaded policy governs.</summary>
+    internal const string NotGoverned = "not-governed";
 
     internal static string OutcomeName(DecisionOutcome outcome) => outcome switch
     {

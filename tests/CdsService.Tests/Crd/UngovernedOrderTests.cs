@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Cds.Service.Ledger;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cds.Service.Tests.Crd;
 
@@ -114,5 +116,21 @@ public sealed class UngovernedOrderTests(CdsServiceFactory factory) : IClassFixt
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("another payer", body!["issue"]![0]!["diagnostics"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenAnUngovernedOrder_WhenAnswered_ThenItsAssertionIsRetainedInTheLedgerUnderItsId()
+    {
+        // Arrange: CRD found-11, all coverage guidance given is retained (a claim may cite the assertion id).
+        using var client = factory.CreateSignedClient();
+
+        // Act
+        var (_, body) = await Hooks.PostAsync(client, Hooks.SignService, Repository.Sample("order-sign-not-dli.json"));
+
+        // Assert
+        var id = Hooks.Parts(Hooks.Extension(body!["systemActions"]![0]!), "coverage-assertion-id").Single()["valueString"]!.GetValue<string>();
+        var record = await factory.Services.GetRequiredService<ILedgerStore>().FindAssertionAsync(id, TestContext.Current.CancellationToken);
+        Assert.NotNull(record);
+        Assert.Equal(("ServiceRequest/sr-bm-biopsy", "not-governed", "conditional"), (record.Decision.OrderReference, record.Decision.Outcome, record.Decision.Covered));
     }
 }
