@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Cds.FhirMapping.Coverages;
-using Cds.FhirMapping.Crd;
-using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
-using Cds.FhirMapping.Policy;
 using Cds.Service.Discovery;
 using Cds.Service.Hosting;
 using Cds.Service.Ledger;
@@ -25,15 +20,10 @@ internal sealed partial class HookHandler(
     DiscoveryDocument discovery,
     PatientDataGatherer gatherer,
     CoverageEngine engine,
-    IOptions<CdsOptions> options,
     IOptions<SecurityOptions> security,
     FhirServerGuard fhirServerGuard,
-    TimeProvider timeProvider,
     CdsMetrics metrics,
-    CoverageResolver coverageResolver,
-    CardGuidance guidance,
-    EvidenceText words,
-    IOptions<CrdOptions> crd,
+    CrdAnswer crdAnswer,
     ILogger<HookHandler> logger)
 {
     public const string OrderSign = "order-sign";
@@ -94,12 +84,8 @@ internal sealed partial class HookHandler(
             .Where(o => request.Hook != OrderSelect || request.Selections.Contains(o.Reference, StringComparer.Ordinal))
             .ToList();
 
-        // CRD 2.0.1: order-sign returns coverage information for every order that can carry it, governed or not.
-        var ungoverned = request.Hook == OrderSign && configuration.CoverageInfo && crd.Value.UngovernedOrders != UngovernedAnswer.None
-            ? orders.Where(o => !engine.Extractor.IsPolicyOrder(o) && OrderCoverageContext.CanCarryAssertion(o)).ToList()
-            : [];
-        var anyCardType = configuration.CoverageInfo || configuration.Guideline || configuration.ClinicalReminder;
-        if ((inScope.Count == 0 && ungoverned.Count == 0) || !anyCardType)
+        var ungoverned = crdAnswer.Ungoverned(request, configuration, orders);
+        if ((inScope.Count == 0 && ungoverned.Count == 0) || !CrdAnswer.AnyCardType(configuration))
         {
             Log.NoDliOrder(logger, request.HookInstance, serviceId, orders.Count);
             measurement.NoDliOrder();
@@ -129,135 +115,14 @@ internal sealed partial class HookHandler(
         }
 
         ledger.Stage("extract");
-        var now = timeProvider.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var context = new CardBuilder.Context(
-            engine.Insurer, engine.Policy.Document.PolicyNumber, engine.ServiceLabel, PolicyUrl(baseUrl), inScope.Count > 1, data.Failures,
-            words, [.. guidance.OverrideReasons.Select(r => new CardCoding(r.System, r.Code, r.Display))]);
-
-        // The Coverage each order's assertion is written on: this payer's, active, its period containing the order's date.
-        var coverages = await coverageResolver.ReadAsync(data.Items, request, caller, cancellationToken);
-        var choices = inScope.Concat(ungoverned).ToDictionary(o => o.Reference, o => coverageResolver.Choose(coverages, o, today), StringComparer.Ordinal);
-        if (choices.Values.All(c => c.Failure is not null))
+        var answer = await crdAnswer.BuildAsync(request, configuration, inScope, ungoverned, data, facts, baseUrl, caller, ledger, measurement, cancellationToken);
+        if (answer.Outcomes is { } outcomes)
         {
-            var technical = choices.Values.Any(c => c.Failure == CoverageFailure.PayerUnresolved)
-                || (data.Failures.Any(f => f.Key == "coverage") && coverages.Coverages.Count == 0);
-            if (technical && inScope.Count > 0)
-            {
-                // A technical failure: say so on a card; without a Coverage there is no coverage-information to return.
-                Log.CoverageUnavailable(logger, request.HookInstance, serviceId);
-                measurement.CoverageUnavailable();
-                var reason = data.Failures.FirstOrDefault(f => f.Key == "coverage")?.Reason ?? "the payer of the patient's coverage could not be read from the EHR";
-                return TypedResults.Json(
-                    new CdsResponse([.. inScope.Select(o => CardBuilder.Problem(
-                        "DLI coverage could not be checked: the patient's coverage could not be retrieved from the EHR",
-                        $"The coverage of the patient could not be read ({reason}). Try again, or check coverage with {engine.Insurer}.",
-                        context,
-                        o.Reference))]),
-                    CdsJsonContext.Default.CdsResponse);
-            }
-
-            var first = choices.First();
-            return Problem(
-                StatusCodes.Status400BadRequest,
-                "not-found",
-                $"No {engine.Insurer} Coverage applies to {first.Key}: it must be {engine.Insurer}'s (payor identifier or name), active, and its period must contain the order's date ({first.Value.Explain()}).");
+            Log.Answered(logger, request.HookInstance, serviceId, inScope.Count, outcomes, data.Failures.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        var labels = OrderLabel.For(inScope, today);
-        var cards = new List<Card>();
-        var suggestionCards = new List<Card>();
-        var actions = new List<CdsAction>();
-        var outcomes = new List<string>();
-        var decisions = new List<CoverageDecision>();
-        foreach (var order in inScope)
-        {
-            var choice = choices[order.Reference];
-            if (choice.Failure is not null)
-            {
-                // Another order of this call has one of our Coverages; this one is billed elsewhere (its insurance, its date).
-                cards.Add(CardBuilder.Problem(
-                    $"DLI coverage not assessed: no {engine.Insurer} coverage applies to this order",
-                    $"{(context.SeveralOrders ? $"Order: {labels[order.Reference]}. " : string.Empty)}No {engine.Insurer} Coverage is active for this order's date and named by its insurance.",
-                    context,
-                    order.Reference));
-                continue;
-            }
-
-            var decision = engine.Decide(facts, order);
-            decisions.Add(decision);
-            measurement.Decided(decision.Outcome);
-            outcomes.Add($"{order.Id}:{decision.Outcome}");
-            var assertions = choice.Chosen
-                .Select(c => CoverageAssertion.From(decision, c.Reference, engine.PriorAuthorization, mayRequestDocumentation: request.Hook == OrderSign, today, Guid.CreateVersion7(now).ToString(), request.RequestedVersion))
-                .ToList();
-            assertions.ForEach(a => ledger.Decided(decision, a));
-            var paNeeded = assertions[0].PaNeeded;
-            if (configuration.CoverageInfo)
-            {
-                actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", CoverageInformation.AnnotateAll(order, assertions, engine.Policy.BillingCodes)));
-                if (request.Hook == OrderSign)
-                {
-                    cards.Add(CardBuilder.Status(decision, context, paNeeded, labels[order.Reference]));
-                    if (CardBuilder.Missing(decision, context, labels[order.Reference]) is { } missing)
-                    {
-                        cards.Add(missing);
-                    }
-                }
-                else
-                {
-                    cards.Add(CardBuilder.HeadsUp(decision, context, paNeeded, labels[order.Reference]));
-                }
-            }
-
-            if (configuration.ClinicalReminder && request.Hook == OrderSign
-                && GuidanceCards.SuggestedOrders(decision, context, guidance, request.PatientId, Requester(order, request.UserId), now) is { } suggested)
-            {
-                suggestionCards.Add(suggested);
-            }
-        }
-
-        foreach (var order in ungoverned.Where(o => choices[o.Reference].Failure is null))
-        {
-            var assertions = choices[order.Reference].Chosen
-                .Select(c => UngovernedOrders.Assert(crd.Value.UngovernedOrders, c.Reference, request.RequestedVersion, today, Guid.CreateVersion7(now).ToString()))
-                .OfType<CoverageAssertion>()
-                .ToList();
-            if (assertions.Count > 0)
-            {
-                assertions.ForEach(a => ledger.AssertedUngoverned(order.Reference, a));
-                outcomes.Add($"{order.Id}:ungoverned");
-                actions.Add(new CdsAction("update", $"Coverage information for {order.Reference}: no policy of this service governs it", CoverageInformation.AnnotateAll(order, assertions)));
-            }
-        }
-
-        if (decisions.Count == 0)
-        {
-            // Only orders no policy governs (or none of this payer's): answered, but no DLI decision to measure.
-            measurement.NoDliOrder();
-        }
-
-        cards.AddRange(suggestionCards);
-        if (configuration.Guideline && decisions.Count > 0)
-        {
-            var documentationMissing = decisions.Any(d => d.Outcome == DecisionOutcome.CannotBeDetermined || (d.Outcome == DecisionOutcome.MeetsCriteria && d.Documentation.Count > 0));
-            cards.Add(GuidanceCards.PolicyReference(context, new Uri(baseUrl, $"policies/{engine.Policy.Id}#documentation"), decisions, documentationMissing && request.Hook == OrderSign));
-        }
-
-        Log.Answered(logger, request.HookInstance, serviceId, inScope.Count, string.Join(",", outcomes), data.Failures.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return TypedResults.Json(new CdsResponse([.. cards.Take(configuration.MaxCards)], actions.Count > 0 ? actions : null), CdsJsonContext.Default.CdsResponse);
+        return answer.Result;
     }
-
-    // Who orders a suggested test: the signed order's requester, else the signing user (CDS Hooks userId:
-    // Practitioner or PractitionerRole); null when neither is known (CRD profile-servicerequest needs one).
-    private static JsonNode? Requester(DraftOrder order, string? userId) =>
-        order.Json.TryGetProperty("requester", out var requester) && requester.ValueKind == JsonValueKind.Object
-            ? JsonNode.Parse(requester.GetRawText())
-            : userId is not null && (userId.StartsWith("Practitioner/", StringComparison.Ordinal) || userId.StartsWith("PractitionerRole/", StringComparison.Ordinal))
-                ? new JsonObject { ["reference"] = userId }
-                : null;
-
-    private Uri PolicyUrl(Uri baseUrl) => options.Value.PolicyUrl ?? new Uri(baseUrl, $"policies/{engine.Policy.Id}");
 
     internal static IResult Problem(int status, string code, string diagnostics) =>
         TypedResults.Json(OperationOutcome.Error(code, diagnostics), CdsJsonContext.Default.OperationOutcome, "application/fhir+json", status);
@@ -272,8 +137,5 @@ internal sealed partial class HookHandler(
 
         [LoggerMessage(4, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: fhirServer refused: {Reason}")]
         public static partial void FhirServerRefused(ILogger logger, string hookInstance, string serviceId, string reason);
-
-        [LoggerMessage(3, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: the patient's coverage could not be retrieved")]
-        public static partial void CoverageUnavailable(ILogger logger, string hookInstance, string serviceId);
     }
 }

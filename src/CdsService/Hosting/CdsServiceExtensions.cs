@@ -27,6 +27,7 @@ internal static class CdsServiceExtensions
         builder.Services.AddOptions<PayerOptions>().BindConfiguration(PayerOptions.SectionName);
         builder.Services.AddOptions<CrdOptions>().BindConfiguration(CrdOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<CoverageResolver>();
+        builder.Services.AddSingleton<CrdAnswer>();
         builder.Services.AddSingleton(sp => new CardGuidance(sp.GetRequiredService<CoverageEngine>().Policy));
         builder.Services.AddSingleton(sp => new EvidenceText(sp.GetRequiredService<CoverageEngine>().Policy.Document.Systems));
         builder.Services.AddSingleton<HookHandler>();
