@@ -72,7 +72,15 @@ internal sealed partial class CrdAnswer(
         {
             var technical = choices.Values.Any(c => c.Failure == CoverageFailure.PayerUnresolved)
                 || (data.Failures.Any(f => f.Key == "coverage") && coverages.Coverages.Count == 0);
-            if (technical && inScope.Count > 0)
+            if (technical && inScope.Count == 0)
+            {
+                // Only orders no policy governs, and their coverage could not be read: nothing to assert, no error either.
+                Log.CoverageUnavailable(logger, request.HookInstance);
+                measurement.CoverageUnavailable();
+                return new Answer(TypedResults.Json(CdsResponse.Empty, CdsJsonContext.Default.CdsResponse), null);
+            }
+
+            if (technical)
             {
                 // A technical failure: say so on a card; without a Coverage there is no coverage-information to return.
                 Log.CoverageUnavailable(logger, request.HookInstance);

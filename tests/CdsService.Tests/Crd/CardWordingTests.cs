@@ -120,6 +120,25 @@ public sealed partial class CardWordingTests(CdsServiceFactory factory) : IClass
         Assert.All(statuses, s => Assert.DoesNotContain("sr-dli-00", s, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task GivenMissingDocumentation_WhenTheWhatToAttachLinkIsFollowed_ThenThePageListsEachDocumentAndHowToSendIt()
+    {
+        // Arrange
+        using var client = factory.CreateSignedClient();
+        var (_, body) = await Hooks.PostAsync(client, Hooks.SignService, Repository.Sample("order-sign-missing-data.json"));
+        var link = body!["cards"]!.AsArray().SelectMany(c => c!["links"]?.AsArray() ?? []).Single(l => l!["label"]!.GetValue<string>() == "What to attach for coverage review")!;
+        var url = new Uri(link["url"]!.GetValue<string>());
+
+        // Act
+        var page = await client.GetStringAsync(url.PathAndQuery, TestContext.Current.CancellationToken);
+
+        // Assert
+        Assert.Equal("#documentation", url.Fragment);
+        Assert.Contains("id=\"documentation\"", page, StringComparison.Ordinal);
+        Assert.Contains("History and physical / chart notes", page, StringComparison.Ordinal);
+        Assert.Contains("LOINC 34117-2", page, StringComparison.Ordinal);
+    }
+
     private static string? Empty(string value) => value.Length == 0 ? null : value;
 
     [GeneratedRegex("\\b(Condition|Procedure|Observation|ServiceRequest|DocumentReference|Coverage|Patient|Organization)/[A-Za-z0-9\\-\\.]+")]

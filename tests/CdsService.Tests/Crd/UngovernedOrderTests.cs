@@ -133,4 +133,23 @@ public sealed class UngovernedOrderTests(CdsServiceFactory factory) : IClassFixt
         Assert.NotNull(record);
         Assert.Equal(("ServiceRequest/sr-bm-biopsy", "not-governed", "conditional"), (record.Decision.OrderReference, record.Decision.Outcome, record.Decision.Covered));
     }
+
+    [Fact]
+    public async Task GivenOnlyAnUngovernedOrderAndTheCoverageQueryFails_WhenSigned_ThenNothingIsAssertedAndItIsNotAnError()
+    {
+        // Arrange
+        using var service = new CdsServiceFactory();
+        using var client = service.CreateSignedClient();
+        var request = Repository.Sample("order-sign-not-dli.json");
+        request["prefetch"]!.AsObject().Remove("coverage");
+        request["fhirServer"] = service.FhirBase;
+        Hooks.Serve(service.Ehr, "coverage", "{}", status: 503);
+
+        // Act
+        var (status, body) = await Hooks.PostAsync(client, Hooks.SignService, request);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("""{"cards":[]}""", body!.ToJsonString());
+    }
 }
