@@ -92,7 +92,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
 
         // Assert
         var cards = body!["cards"]!.AsArray();
-        Assert.Equal(2, cards.Count);
+        Assert.Equal(["coverage-info", "coverage-info", "clinical-reminder", "guideline"], cards.Select(c => c!["source"]!["topic"]!["code"]!.GetValue<string>()));
         var missing = cards[1]!["detail"]!.GetValue<string>();
         Assert.Contains("**I.B**", missing, StringComparison.Ordinal);
         Assert.Contains("**I.C**", missing, StringComparison.Ordinal);
@@ -120,15 +120,24 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
         Assert.Equal("not-covered", Hooks.Code(extension, "covered"));
         Assert.Equal("no-auth", Hooks.Code(extension, "pa-needed"));
         Assert.Empty(Hooks.Parts(extension, "doc-needed"));
-        var card = Assert.Single(body["cards"]!.AsArray())!;
+        var cards = body["cards"]!.AsArray();
+        Assert.Equal(2, cards.Count);
+        var card = cards[0]!;
         var detail = card["detail"]!.GetValue<string>();
-        Assert.Contains("| I.A Relapsed or refractory hematologic malignancy | Not met |", detail, StringComparison.Ordinal);
-        Assert.Contains("| I.C Mixed donor chimerism | Not met |", detail, StringComparison.Ordinal);
-        Assert.Contains("| II Not medically necessary | Met |", detail, StringComparison.Ordinal);
-        Assert.Contains("ServiceRequest/sr-dli-001 C92.01", detail, StringComparison.Ordinal);
-        Assert.Contains("Observation/obs-chim-cd3-2026-10", detail, StringComparison.Ordinal);
-        Assert.Equal("absolute", card["links"]![0]!["type"]!.GetValue<string>());
-        Assert.StartsWith("http", card["links"]![0]!["url"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("**Not covered: not medically necessary (criterion II).**", detail, StringComparison.Ordinal);
+        Assert.Contains("| I.A Relapsed or refractory hematologic malignancy | **Not met** |", detail, StringComparison.Ordinal);
+        Assert.Contains("| I.C Mixed donor chimerism | **Not met** |", detail, StringComparison.Ordinal);
+        Assert.Contains("| II Not medically necessary | **Applies** |", detail, StringComparison.Ordinal);
+        Assert.Contains("| IV Genetically modified lymphocytes (investigational) | Does not apply |", detail, StringComparison.Ordinal);
+        Assert.Contains("(ICD-10-CM C92.01)", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("ServiceRequest/", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Observation/", detail, StringComparison.Ordinal);
+        Assert.Null(card["links"]);
+        Assert.NotEmpty(card["overrideReasons"]!.AsArray());
+        var reference = cards[1]!;
+        Assert.Equal("guideline", reference["source"]!["topic"]!["code"]!.GetValue<string>());
+        Assert.Equal("absolute", reference["links"]![0]!["type"]!.GetValue<string>());
+        Assert.StartsWith("http", reference["links"]![0]!["url"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("Regence", card["source"]!["label"]!.GetValue<string>());
         Assert.Equal("coverage-info", card["source"]!["topic"]!["code"]!.GetValue<string>());
         Assert.True(Guid.TryParse(card["uuid"]!.GetValue<string>(), out _));
@@ -151,16 +160,18 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, status);
-        var action = Assert.Single(body!["systemActions"]!.AsArray())!;
-        Assert.Equal("sr-dli-001", action["resource"]!["id"]!.GetValue<string>());
+        var actions = body!["systemActions"]!.AsArray();
+        Assert.Equal(["sr-dli-001", "sr-bm-biopsy", "mr-tacro"], actions.Select(a => a!["resource"]!["id"]!.GetValue<string>()));
+        Assert.Equal(["covered", "conditional", "conditional"], actions.Select(a => Hooks.Code(Hooks.Extension(a!), "covered")));
         Assert.All(body["cards"]!.AsArray(), c => Assert.Equal("ServiceRequest/sr-dli-001", c!["extension"]!["davinci-crd.associated-resource"]![0]!["reference"]!.GetValue<string>()));
     }
 
     [Fact]
-    public async Task GivenNoDliOrder_WhenOrderSignIsCalled_ThenTheAnswerIsExactlyAnEmptyCardList()
+    public async Task GivenNoDliOrderAndUngovernedOrdersOff_WhenOrderSignIsCalled_ThenTheAnswerIsExactlyAnEmptyCardList()
     {
         // Arrange
-        using var client = factory.CreateSignedClient();
+        using var quiet = new CdsServiceFactory().With("Cds:Crd:UngovernedOrders", "None");
+        using var client = quiet.CreateSignedClient();
 
         // Act
         using var content = new StringContent(Repository.Sample("order-sign-not-dli.json").ToJsonString(), System.Text.Encoding.UTF8, "application/json");
@@ -185,8 +196,11 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, status);
-        var card = Assert.Single(body!["cards"]!.AsArray())!;
+        var cards = body!["cards"]!.AsArray();
+        Assert.Equal(["coverage-info", "guideline"], cards.Select(c => c!["source"]!["topic"]!["code"]!.GetValue<string>()));
+        var card = cards[0]!;
         Assert.DoesNotContain("|", card["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single(cards[1]!["links"]!.AsArray());
         var extension = Hooks.Extension(body["systemActions"]![0]!);
         Assert.Equal("conditional", Hooks.Code(extension, "covered"));
         Assert.Empty(Hooks.Parts(extension, "doc-needed"));
@@ -211,12 +225,12 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
     }
 
     [Fact]
-    public async Task GivenCrdConfiguration_WhenCoverageInfoIsTurnedOff_ThenNoCardsAndNoSystemActions()
+    public async Task GivenCrdConfiguration_WhenEveryCardTypeIsTurnedOff_ThenNoCardsAndNoSystemActions()
     {
         // Arrange
         using var client = factory.CreateSignedClient();
-        var request = Repository.Sample("order-sign-meets-criteria.json");
-        request["extension"] = JsonNode.Parse("""{"davinci-crd.configuration":{"coverage-info":false,"unknown-option":true}}""");
+        var request = Repository.Sample("order-sign-missing-data.json");
+        request["extension"] = JsonNode.Parse("""{"davinci-crd.configuration":{"coverage-info":false,"guideline":false,"clinical-reminder":false,"unknown-option":true}}""");
 
         // Act
         var (status, body) = await Hooks.PostAsync(client, Hooks.SignService, request);
@@ -246,7 +260,6 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
 
     [Theory]
     [InlineData(0, HttpStatusCode.BadRequest, "not-found")]
-    [InlineData(2, HttpStatusCode.BadRequest, "multiple-matches")]
     public async Task GivenNoneOrSeveralActiveCoverages_WhenOrderSignIsCalled_ThenCrdHook13Applies(int coverages, HttpStatusCode expected, string code)
     {
         // Arrange
@@ -299,7 +312,7 @@ public sealed class HookAnswerTests(CdsServiceFactory factory) : IClassFixture<C
         // Arrange
         using var client = factory.CreateSignedClient();
         var (_, body) = await Hooks.PostAsync(client, Hooks.SignService, Repository.Sample("order-sign-meets-criteria.json"));
-        var url = new Uri(body!["cards"]![0]!["links"]![0]!["url"]!.GetValue<string>());
+        var url = new Uri(body!["cards"]!.AsArray().Single(c => c!["links"] is not null)!["links"]![0]!["url"]!.GetValue<string>());
 
         // Act
         var page = await client.GetStringAsync(url.PathAndQuery, TestContext.Current.CancellationToken);

@@ -82,8 +82,16 @@ public static class Hooks
         return extensions.Single(e => e!["url"]!.GetValue<string>() == "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information")!.AsObject();
     }
 
+    /// <summary>Every coverage-information repetition on an action's resource (one per Coverage of the payer that applies).</summary>
+    public static IReadOnlyList<JsonObject> Extensions(JsonNode action) =>
+        [.. action["resource"]!["extension"]!.AsArray().Where(e => e!["url"]!.GetValue<string>() == "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information").Select(e => e!.AsObject())];
+
     public static IReadOnlyList<JsonNode> Parts(JsonObject extension, string url) =>
         [.. extension["extension"]!.AsArray().Where(p => p!["url"]!.GetValue<string>() == url).Select(p => p!)];
+
+    /// <summary>Every card's detail, one per line: for asserting what a call's cards say, whatever card says it.</summary>
+    public static string CardDetails(JsonNode body) =>
+        string.Join("\n", body["cards"]!.AsArray().Select(c => c!["detail"]?.GetValue<string>() ?? string.Empty));
 
     public static string? Code(JsonObject extension, string url) => Parts(extension, url).SingleOrDefault()?["valueCode"]?.GetValue<string>();
 }

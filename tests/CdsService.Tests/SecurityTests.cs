@@ -112,10 +112,11 @@ public sealed class SecurityTests : IClassFixture<CdsServiceFactory>
     }
 
     [Fact]
-    public async Task GivenDiscoveryAndFeedback_WhenCalledWithoutAToken_ThenTheyAreRefusedToo()
+    public async Task GivenDiscoveryConfiguredToNeedAJwtAndFeedback_WhenCalledWithoutAToken_ThenTheyAreRefusedToo()
     {
         // Arrange
-        using var client = _factory.CreateClient();
+        using var closed = new CdsServiceFactory().With("Cds:Crd:DiscoveryRequiresJwt", "true");
+        using var client = closed.CreateClient();
 
         // Act
         using var discovery = await client.GetAsync("/cds-services", TestContext.Current.CancellationToken);
@@ -192,7 +193,7 @@ public sealed class SecurityTests : IClassFixture<CdsServiceFactory>
         // Assert
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Single(_factory.Ehr.LogEntries);
-        Assert.Contains("conditions (the FHIR server answered HTTP 302)", body!["cards"]!.AsArray().Last()!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("conditions (the FHIR server answered HTTP 302)", Hooks.CardDetails(body!), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -227,7 +228,7 @@ public sealed class SecurityTests : IClassFixture<CdsServiceFactory>
         // Assert
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty(strict.Ehr.LogEntries);
-        Assert.Contains("conditions (the FHIR server could not be reached)", body!["cards"]!.AsArray().Last()!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("conditions (the FHIR server could not be reached)", Hooks.CardDetails(body!), StringComparison.Ordinal);
     }
 
     [Fact]

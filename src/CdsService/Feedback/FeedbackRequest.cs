@@ -70,6 +70,23 @@ internal static class FeedbackRequest
                 return null;
             }
 
+            // CDS Hooks cds-fb-3: an override reason has a reason (a Coding, as offered on the card) and/or a comment.
+            if (reason.ValueKind == JsonValueKind.Object)
+            {
+                var coded = reason.TryGetProperty("reason", out var coding) && coding.ValueKind == JsonValueKind.Object && IsString(coding, "code");
+                if (reason.TryGetProperty("reason", out _) && !coded)
+                {
+                    refusal = Invalid($"'{at}.overrideReason.reason' must be a Coding with a code.");
+                    return null;
+                }
+
+                if (!coded && !IsString(reason, "userComment"))
+                {
+                    refusal = Invalid($"'{at}.overrideReason' needs a reason or a userComment.");
+                    return null;
+                }
+            }
+
             items.Add(item);
         }
 

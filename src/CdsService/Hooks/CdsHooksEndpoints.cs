@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using Cds.Service.Contract;
 using Cds.Service.Discovery;
 using Cds.Service.Feedback;
+using Cds.Service.Policy;
 using Cds.Service.Security;
 using Microsoft.Extensions.Options;
 
@@ -13,12 +14,18 @@ internal static class CdsHooksEndpoints
 {
     public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app)
     {
-        // Every call, discovery included, comes from a trusted CDS client (CDS Hooks 2.0 §Trusting CDS Clients).
+        // Hook calls and feedback come from a trusted CDS client (CDS Hooks 2.0 §Trusting CDS Clients). Discovery holds
+        // nothing private: open unless Cds:Crd:DiscoveryRequiresJwt says otherwise.
         var group = app.MapGroup("/cds-services")
             .WithTags("CDS Hooks")
             .RequireAuthorization(CdsSecurityExtensions.ClientPolicy)
             .RequireCors(CdsSecurityExtensions.CorsPolicy);
-        group.MapGet(string.Empty, GetDiscovery);
+        var discovery = group.MapGet(string.Empty, GetDiscovery);
+        if (!app.ServiceProvider.GetRequiredService<IOptions<CrdOptions>>().Value.DiscoveryRequiresJwt)
+        {
+            discovery.AllowAnonymous();
+        }
+
         group.MapPost("/{id}", PostHookAsync);
         group.MapPost("/{id}/feedback", PostFeedbackAsync);
         return app;

@@ -18,7 +18,13 @@ internal sealed record Card(
     CardSource Source,
     string? Detail = null,
     IReadOnlyList<CardLink>? Links = null,
-    CardExtension? Extension = null);
+    CardExtension? Extension = null,
+    IReadOnlyList<Suggestion>? Suggestions = null,
+    string? SelectionBehavior = null,
+    IReadOnlyList<CardCoding>? OverrideReasons = null);
+
+/// <summary>A CDS Hooks suggestion: a labelled set of actions the clinician can accept with one click.</summary>
+internal sealed record Suggestion(string Label, string Uuid, IReadOnlyList<CdsAction> Actions, bool? IsRecommended = null);
 
 internal sealed record CardSource(string Label, CardCoding Topic, string? Url = null);
 

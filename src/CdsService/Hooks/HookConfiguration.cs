@@ -7,13 +7,21 @@ namespace Cds.Service.Hooks;
 /// The CRD <c>davinci-crd.configuration</c> options this service declares, with the discovery defaults. Unknown
 /// options and values of the wrong type are ignored (CRD: never required, unsupported options ignored).
 /// </summary>
-internal sealed record HookConfiguration(bool CoverageInfo, int MaxCards)
+/// <param name="CoverageInfo"><c>coverage-info</c>: the coverage-information system actions and the status and missing-data cards.</param>
+/// <param name="MaxCards"><c>max-cards</c>: the most cards returned.</param>
+/// <param name="Guideline"><c>guideline</c>: the External Reference card with the policy link.</param>
+/// <param name="ClinicalReminder"><c>clinical-reminder</c>: the card suggesting orders (chimerism testing) for an unknown criterion.</param>
+internal sealed record HookConfiguration(bool CoverageInfo, int MaxCards, bool Guideline = false, bool ClinicalReminder = false)
 {
     public static HookConfiguration Read(ServiceDefinition service, JsonElement? configuration)
     {
         var coverageInfo = Boolean(service, configuration, "coverage-info") ?? true;
         var maxCards = Integer(service, configuration, "max-cards") ?? 10;
-        return new HookConfiguration(coverageInfo, Math.Max(0, maxCards));
+
+        // A card type the service does not declare for this hook is never returned.
+        var guideline = Boolean(service, configuration, "guideline") ?? false;
+        var clinicalReminder = Boolean(service, configuration, "clinical-reminder") ?? false;
+        return new HookConfiguration(coverageInfo, Math.Max(0, maxCards), guideline, clinicalReminder);
     }
 
     private static bool? Boolean(ServiceDefinition service, JsonElement? configuration, string code)

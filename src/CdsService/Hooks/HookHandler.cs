@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
-using Cds.FhirMapping.Crd;
-using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.Service.Contract;
 using Cds.Service.Discovery;
@@ -26,11 +24,10 @@ internal sealed partial class HookHandler(
     DiscoveryDocument discovery,
     PatientDataGatherer gatherer,
     CoverageEngine engine,
-    IOptions<CdsOptions> options,
     IOptions<SecurityOptions> security,
     FhirServerGuard fhirServerGuard,
-    TimeProvider timeProvider,
     CdsMetrics metrics,
+    CrdAnswer crdAnswer,
     ILogger<HookHandler> logger)
 {
     public const string OrderSign = "order-sign";
@@ -93,7 +90,8 @@ internal sealed partial class HookHandler(
             .Where(engine.Extractor.IsPolicyOrder)
             .Where(o => request.Hook != OrderSelect || request.Selections.Contains(o.Reference, StringComparer.Ordinal))
             .ToList();
-        if (inScope.Count == 0 || !configuration.CoverageInfo)
+        var ungoverned = crdAnswer.Ungoverned(request, configuration, orders);
+        if ((inScope.Count == 0 && ungoverned.Count == 0) || !CrdAnswer.AnyCardType(configuration))
         {
             Log.NoDliOrder(logger, request.HookInstance, call.ServiceId, orders.Count);
             measurement.NoDliOrder();
@@ -135,22 +133,17 @@ internal sealed partial class HookHandler(
         trace = trace with { Data = data };
         Stage("extract");
 
-        // decide and render
-        var context = new CardBuilder.Context(engine.Insurer, engine.Policy.Document.PolicyNumber, engine.ServiceLabel, PolicyUrl(call.BaseUrl), inScope.Count > 1, data.Failures);
-        HookOutcome outcome = CoverageSelection.Select(read.Facts, data.Failures) switch
+        // decide and render: the Coverage each assertion is written on, the decisions, the actions and the cards.
+        var answer = await crdAnswer.BuildAsync(request, configuration, inScope, ungoverned, data, read.Facts, call.BaseUrl, call.Caller, measurement, cancellationToken);
+        trace = trace with { Decisions = answer.Decisions, Ungoverned = answer.Ungoverned };
+        if (answer.Decisions.Count + answer.Ungoverned.Count > 0)
         {
-            CoverageChoice.Selected selected => Decide(request, inScope, read.Facts, selected.Reference, context, configuration, measurement, ref trace),
-            CoverageChoice.Unavailable unavailable => CoverageUnavailable(request, call.ServiceId, inScope, unavailable.Reason, context, measurement),
-            CoverageChoice.None => new HookOutcome.Rejected(StatusCodes.Status400BadRequest, "not-found", "No active Coverage for the patient was provided or found; CRD needs exactly one (the primary coverage)."),
-            CoverageChoice.Several several => new HookOutcome.Rejected(StatusCodes.Status400BadRequest, "multiple-matches", $"{several.Count} active Coverages were provided or found; CRD needs exactly one (the primary coverage)."),
-            _ => throw new InvalidOperationException("Unknown coverage choice."),
-        };
-        if (trace.Decisions.Count > 0)
-        {
-            Log.Answered(logger, request.HookInstance, call.ServiceId, inScope.Count, string.Join(",", trace.Decisions.Select(d => $"{LogText.Safe(d.Decision.OrderReference, 80)}:{d.Decision.Outcome}")), data.Failures.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var outcomes = answer.Decisions.Select(d => $"{LogText.Safe(d.Decision.OrderReference, 80)}:{d.Decision.Outcome}")
+                .Concat(answer.Ungoverned.Select(u => $"{LogText.Safe(u.OrderReference, 80)}:ungoverned"));
+            Log.Answered(logger, request.HookInstance, call.ServiceId, inScope.Count, string.Join(",", outcomes), data.Failures.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        return outcome with { Trace = Stage("answer") };
+        return answer.Outcome with { Trace = Stage("answer") };
     }
 
     private sealed record ValidCall(ServiceDefinition Service, HookRequest Request, IReadOnlyList<DraftOrder> Orders);
@@ -233,56 +226,6 @@ internal sealed partial class HookHandler(
         return null;
     }
 
-    private HookOutcome.Answered Decide(HookRequest request, List<DraftOrder> inScope, ClinicalFacts facts, string coverageReference, CardBuilder.Context context, HookConfiguration configuration, CdsMetrics.HookMeasurement measurement, ref HookTrace trace)
-    {
-        var now = timeProvider.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var decided = new List<DecidedOrder>();
-        var cards = new List<Card>();
-        var actions = new List<CdsAction>();
-        foreach (var order in inScope)
-        {
-            var decision = engine.Decide(facts, order);
-            measurement.Decided(decision.Outcome);
-            var assertion = CoverageAssertion.From(decision, coverageReference, engine.PriorAuthorization, mayRequestDocumentation: request.Hook == OrderSign, today, Guid.CreateVersion7(now).ToString(), request.RequestedVersion);
-            decided.Add(new DecidedOrder(decision, assertion));
-            actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", CoverageInformation.Annotate(order, assertion, engine.Policy.BillingCodes)));
-            cards.AddRange(Render(request, decision, context));
-        }
-
-        trace = trace with { Decisions = decided };
-        return new HookOutcome.Answered(new CdsResponse([.. cards.Take(configuration.MaxCards)], actions));
-    }
-
-    private static IEnumerable<Card> Render(HookRequest request, FhirMapping.Evaluation.CoverageDecision decision, CardBuilder.Context context)
-    {
-        if (request.Hook != OrderSign)
-        {
-            yield return CardBuilder.HeadsUp(decision, context);
-            yield break;
-        }
-
-        yield return CardBuilder.Status(decision, context);
-        if (CardBuilder.Missing(decision, context) is { } missing)
-        {
-            yield return missing;
-        }
-    }
-
-    // A technical failure: say so on a card; without a Coverage there is no coverage-information to return.
-    private HookOutcome.Answered CoverageUnavailable(HookRequest request, string serviceId, List<DraftOrder> inScope, string reason, CardBuilder.Context context, CdsMetrics.HookMeasurement measurement)
-    {
-        Log.CoverageUnavailable(logger, request.HookInstance, serviceId);
-        measurement.CoverageUnavailable();
-        return new HookOutcome.Answered(new CdsResponse([.. inScope.Select(o => CardBuilder.Problem(
-            "DLI coverage could not be checked: the patient's coverage could not be retrieved from the EHR",
-            $"The coverage of the patient could not be read ({reason}). Try again, or check coverage with {engine.Insurer}.",
-            context,
-            o.Reference))]));
-    }
-
-    private Uri PolicyUrl(Uri baseUrl) => options.Value.PolicyUrl ?? new Uri(baseUrl, $"policies/{engine.Policy.Id}");
-
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Information, "Hook {HookInstance} on {ServiceId}: {Orders} DLI order(s), decisions {Outcomes}, {Failures} data failure(s), {ElapsedMs:0.0} ms")]
@@ -296,8 +239,5 @@ internal sealed partial class HookHandler(
 
         [LoggerMessage(5, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: {Count} resource(s) not referencing the patient were dropped: {References}")]
         public static partial void NotThisPatient(ILogger logger, string hookInstance, string serviceId, int count, string references);
-
-        [LoggerMessage(3, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: the patient's coverage could not be retrieved")]
-        public static partial void CoverageUnavailable(ILogger logger, string hookInstance, string serviceId);
     }
 }

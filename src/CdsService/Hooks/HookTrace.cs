@@ -26,6 +26,9 @@ internal sealed record HookTrace
 
     public IReadOnlyList<DecidedOrder> Decisions { get; init; } = [];
 
+    /// <summary>Assertions issued for orders no loaded policy governs.</summary>
+    public IReadOnlyList<UngovernedOrder> Ungoverned { get; init; } = [];
+
     /// <summary>Stages of the flow, in order, with their elapsed time.</summary>
     public IReadOnlyList<HookStage> Stages { get; init; } = [];
 
@@ -34,6 +37,9 @@ internal sealed record HookTrace
 
 /// <summary>The decision for one order and the CRD coverage assertion issued for it.</summary>
 internal sealed record DecidedOrder(CoverageDecision Decision, CoverageAssertion Assertion);
+
+/// <summary>The CRD coverage assertion issued for an order no loaded policy governs.</summary>
+internal sealed record UngovernedOrder(string OrderReference, CoverageAssertion Assertion);
 
 /// <summary>One stage of a hook call and how long it took (Stopwatch, in ms).</summary>
 internal sealed record HookStage(string Name, double Milliseconds);

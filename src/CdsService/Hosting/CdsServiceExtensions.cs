@@ -1,3 +1,4 @@
+using Cds.FhirMapping.Policy;
 using Cds.Service.Discovery;
 using Cds.Service.Feedback;
 using Cds.Service.Hooks;
@@ -31,6 +32,12 @@ internal static class CdsServiceExtensions
             return DiscoveryDocument.Load(string.IsNullOrWhiteSpace(path) ? Path.Combine(AppContext.BaseDirectory, "cds-services.json") : path);
         });
         builder.Services.AddSingleton<PatientDataGatherer>();
+        builder.Services.AddOptions<PayerOptions>().BindConfiguration(PayerOptions.SectionName);
+        builder.Services.AddOptions<CrdOptions>().BindConfiguration(CrdOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<CoverageResolver>();
+        builder.Services.AddSingleton<CrdAnswer>();
+        builder.Services.AddSingleton(sp => new CardGuidance(sp.GetRequiredService<CoverageEngine>().Policy));
+        builder.Services.AddSingleton(sp => new EvidenceText(sp.GetRequiredService<CoverageEngine>().Policy.Document.Systems));
         builder.Services.AddSingleton<HookHandler>();
         builder.Services.AddSingleton<HookGate>();
         builder.Services.AddSingleton<DeadlineMetrics>();

@@ -57,7 +57,7 @@ internal sealed class LedgerEntry
             FhirServer = request?.FhirServer?.AbsoluteUri,
             Status = status,
             Orders = _trace.Orders,
-            Decisions = [.. _trace.Decisions.Select(d => Decided(d.Decision, d.Assertion))],
+            Decisions = [.. _trace.Decisions.Select(d => Decided(d.Decision, d.Assertion)), .. _trace.Ungoverned.Select(u => Ungoverned(u.OrderReference, u.Assertion))],
             Cards = cards,
             DataSources = _trace.Data?.Sources.ToDictionary(s => s.Key, s => SourceName(s.Value), StringComparer.Ordinal) ?? new Dictionary<string, string>(),
             DataFailures = [.. (_trace.Data?.Failures ?? []).Select(f => new DataFailureRecord(f.Key, f.Reason)), .. NotThisPatient(_trace.NotThisPatient)],
@@ -96,6 +96,23 @@ internal sealed class LedgerEntry
             assertion.Date,
             detail);
     }
+
+    // An assertion for an order no loaded policy governs (CRD: all coverage guidance given is retained).
+    private static OrderDecisionRecord Ungoverned(string orderReference, CoverageAssertion assertion) => new(
+        orderReference,
+        assertion.AssertionId,
+        assertion.CoverageReference,
+        NotGoverned,
+        "none",
+        assertion.Reason,
+        assertion.Covered,
+        assertion.PaNeeded,
+        assertion.DocNeeded,
+        assertion.Date,
+        new DecisionDetail([], [], [], assertion.InfoNeeded, assertion.DocPurpose));
+
+    /// <summary>The outcome recorded for an order no loaded policy governs.</summary>
+    internal const string NotGoverned = "not-governed";
 
     internal static string OutcomeName(DecisionOutcome outcome) => outcome switch
     {

@@ -32,7 +32,14 @@ internal static class PolicyEndpoints
 
             html.Append("</dl><p>")
                 .Append(WebUtility.HtmlEncode($"Criterion {policy.Rule.Id} requires {policy.Rule.Combinator} of {string.Join(", ", policy.Rule.Of)}."))
-                .Append("</p></body></html>");
+                .Append("</p><h2 id=\"documentation\">What to attach for coverage review</h2><ul>");
+            foreach (var item in policy.Document.Documentation)
+            {
+                html.Append("<li><strong>").Append(WebUtility.HtmlEncode(item.Label)).Append("</strong>: ")
+                    .Append(WebUtility.HtmlEncode(item.How)).Append("</li>");
+            }
+
+            html.Append("</ul></body></html>");
             return Results.Content(html.ToString(), "text/html; charset=utf-8");
         });
         return app;

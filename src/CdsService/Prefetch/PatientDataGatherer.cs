@@ -99,6 +99,31 @@ internal sealed partial class PatientDataGatherer(
         return new PatientData(items, sources, failures);
     }
 
+    /// <summary>
+    /// Reads one resource (<c>Organization/{id}</c>) from the hook's fhirServer with its access token; null when it
+    /// cannot be had (the caller treats it as unresolved). The caller has checked that fhirServer may be used.
+    /// </summary>
+    public async Task<JsonElement?> ReadResourceAsync(HookRequest request, string relativeReference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.FhirServer is not { } baseUri)
+        {
+            return null;
+        }
+
+        var client = httpClientFactory.CreateClient(HttpClientName);
+        try
+        {
+            using var document = await GetJsonAsync(client, new Uri(WithTrailingSlash(baseUri), relativeReference), request.AccessToken, cancellationToken);
+            return document.RootElement.Clone();
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or ResponseTooLargeException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            Log.ReadFailed(logger, relativeReference.Split('/')[0], e.GetType().Name);
+            return null;
+        }
+    }
+
     private async Task<QueryResult> QueryAsync(string key, string template, HookRequest request, CancellationToken budget, CancellationToken caller)
     {
         if (PrefetchTemplate.Render(template, request) is not { } relative)
@@ -274,5 +299,8 @@ internal sealed partial class PatientDataGatherer(
 
         [LoggerMessage(3, LogLevel.Warning, "Query for prefetch key {Key} stopped at the page limit of {MaxPages}")]
         public static partial void PageLimit(ILogger logger, string key, int maxPages);
+
+        [LoggerMessage(4, LogLevel.Warning, "Read of a {ResourceType} from the FHIR server failed: {Error}")]
+        public static partial void ReadFailed(ILogger logger, string resourceType, string error);
     }
 }

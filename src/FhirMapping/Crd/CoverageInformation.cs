@@ -13,10 +13,21 @@ public static class CoverageInformation
     /// </summary>
     public static JsonObject Annotate(DraftOrder order, CoverageAssertion assertion, IEnumerable<(string System, string Code)>? billingCodes = null)
     {
-        ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(assertion);
+        return AnnotateAll(order, [assertion], billingCodes);
+    }
+
+    /// <summary>
+    /// As above with one coverage-information repetition per assertion (one per Coverage of this payer that applies;
+    /// CRD: repetitions for different coverages carry distinct coverage-assertion-ids).
+    /// </summary>
+    public static JsonObject AnnotateAll(DraftOrder order, IReadOnlyList<CoverageAssertion> assertions, IEnumerable<(string System, string Code)>? billingCodes = null)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(assertions);
         var resource = JsonNode.Parse(order.Json.GetRawText())!.AsObject();
-        var extension = Build(assertion, billingCodes ?? []);
+        var codes = (billingCodes ?? []).ToList();
+        var added = assertions.Select(a => (JsonNode)Build(a, codes)).ToArray();
         if (resource["extension"] is JsonArray extensions)
         {
             for (var i = extensions.Count - 1; i >= 0; i--)
@@ -27,11 +38,15 @@ public static class CoverageInformation
                 }
             }
 
-            extensions.Add(extension);
+            foreach (var extension in added)
+            {
+                extensions.Add(extension);
+            }
+
             return resource;
         }
 
-        return WithExtension(resource, new JsonArray { extension });
+        return WithExtension(resource, new JsonArray(added));
     }
 
     internal static JsonObject Build(CoverageAssertion assertion, IEnumerable<(string System, string Code)> billingCodes)

@@ -35,6 +35,12 @@ public sealed record PolicyDocument
 
     /// <summary>The lexicon of the context-aware text reader (<see cref="Text.TextEvidence"/>).</summary>
     public required TextContextDocument TextContext { get; init; }
+
+    /// <summary>Orders a card may suggest when a criterion is unknown (e.g. chimerism testing for I.C).</summary>
+    public IReadOnlyList<OrderSuggestionDocument> OrderSuggestions { get; init; } = [];
+
+    /// <summary>CDS Hooks 2.0 <c>overrideReasons</c> offered on cards a clinician may proceed past.</summary>
+    public OverrideReasonsDocument? OverrideReasons { get; init; }
 }
 
 public sealed record ServiceDocument

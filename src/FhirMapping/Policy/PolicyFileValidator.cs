@@ -31,9 +31,34 @@ internal static class PolicyFileValidator
         Kinds(document.Lineages, "lineages", problems);
         Kinds(document.Specimens, "specimens", problems);
         TextContext(document.TextContext, problems);
+        OrderSuggestions(document, problems);
         if (problems.Count > 0)
         {
             throw new PolicyFileException(problems);
+        }
+    }
+
+    // A suggested order names a criterion of the file and a code system alias the file defines.
+    private static void OrderSuggestions(PolicyDocument document, List<string> problems)
+    {
+        var criteria = document.Criteria.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < document.OrderSuggestions.Count; i++)
+        {
+            var suggestion = document.OrderSuggestions[i];
+            if (!criteria.Contains(suggestion.Criterion))
+            {
+                problems.Add($"orderSuggestions[{i}].criterion '{suggestion.Criterion}' is not a criterion of the file");
+            }
+
+            if (!document.Systems.ContainsKey(suggestion.System))
+            {
+                problems.Add($"orderSuggestions[{i}].system '{suggestion.System}' is not a code system alias");
+            }
+        }
+
+        if (document.OverrideReasons is { Reasons.Count: 0 })
+        {
+            problems.Add("overrideReasons.reasons is empty");
         }
     }
 

@@ -52,20 +52,23 @@ public sealed class SandboxPageTests(BrowserSandboxFixture fixture) : IClassFixt
         // Act
         await SignAsync(page, "dli4503-met");
 
-        // Assert: one info card; its detail is real HTML (bold, a table), not Markdown source.
-        var card = page.Locator(".card");
-        await Expect(card).ToHaveCountAsync(1);
+        // Assert: an info Instructions card (text only) whose detail is real HTML (bold, a table), not Markdown source,
+        // then the External Reference card with the policy link.
+        var cards = page.Locator(".card");
+        await Expect(cards).ToHaveCountAsync(2);
+        var card = cards.First;
         await Expect(card).ToHaveClassAsync(new Regex("card--info"));
         await Expect(card.Locator(".card-indicator")).ToHaveTextAsync("info");
-        await Expect(card.Locator(".card-detail strong").First).ToHaveTextAsync("Regence Medical Policy 45.03");
+        await Expect(card.Locator(".card-detail strong").First).ToHaveTextAsync("Meets the policy criteria: covered, prior authorization required.");
+        await Expect(card.Locator(".card-links")).ToHaveCountAsync(0);
         await Expect(card.Locator(".card-detail table thead th")).ToHaveTextAsync(["Criterion", "Status", "Evidence"]);
         var chimerism = card.Locator(".card-detail tbody tr", new() { HasText = "I.C Mixed donor chimerism" });
         await Expect(chimerism.Locator("td").Nth(1)).ToHaveTextAsync("Met");
         await Expect(card.Locator(".card-detail")).Not.ToContainTextAsync("**");
         await Expect(card.Locator(".card-detail")).Not.ToContainTextAsync("|---");
 
-        var link = card.Locator(".card-links a");
-        await Expect(link).ToHaveTextAsync("Medical Policy 45.03");
+        var link = cards.Nth(1).Locator(".card-links a");
+        await Expect(link).ToHaveTextAsync("Regence Medical Policy 45.03 (criteria)");
         await Expect(link).ToHaveAttributeAsync("href", new Uri(fixture.BaseAddress, "policies/dli-45.03").AbsoluteUri);
         await Expect(link).ToHaveAttributeAsync("rel", "noopener noreferrer");
 
@@ -73,7 +76,7 @@ public sealed class SandboxPageTests(BrowserSandboxFixture fixture) : IClassFixt
         await Expect(page.Locator(".coverage-info tr[data-field='pa-needed'] td")).ToHaveTextAsync("auth-needed");
         await Expect(page.Locator(".coverage-info tr[data-field='billingCode'] td")).ToContainTextAsync("38242");
         await Expect(page.Locator(".coverage-info tr[data-field='coverage'] td")).ToHaveTextAsync("Coverage/dli4503-met-cov-regence-001");
-        await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex("^HTTP 200 · 1 card · \\d+ ms$"));
+        await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex("^HTTP 200 · 2 cards · \\d+ ms$"));
 
         var response = JsonNode.Parse(await page.Locator("#response").TextContentAsync() ?? "null")!;
         Assert.Equal("covered", Hooks.Code(Hooks.Extension(response["systemActions"]![0]!), "covered"));
@@ -94,12 +97,14 @@ public sealed class SandboxPageTests(BrowserSandboxFixture fixture) : IClassFixt
 
         // Assert
         var cards = page.Locator(".card");
-        await Expect(cards).ToHaveCountAsync(2);
+        await Expect(cards).ToHaveCountAsync(4);
         var needed = cards.Nth(1);
         await Expect(needed).ToHaveAttributeAsync("data-indicator", "warning");
-        await Expect(needed.Locator(".card-summary")).ToContainTextAsync("2 items missing to decide");
+        await Expect(needed.Locator(".card-summary")).ToContainTextAsync("send 2 missing items");
         await Expect(needed.Locator(".card-detail ul").First.Locator("li > strong")).ToHaveTextAsync(["I.B", "I.C"]);
-        await Expect(needed.Locator(".card-detail")).ToContainTextAsync("Documentation for review");
+        await Expect(needed.Locator(".card-detail")).ToContainTextAsync("Attach for review");
+        await Expect(cards.Nth(2).Locator("button.suggestion")).ToHaveCountAsync(2);
+        await Expect(cards.Nth(3).Locator(".card-links a")).ToHaveCountAsync(2);
         await Expect(page.Locator(".coverage-info tr[data-field='covered'] td")).ToHaveTextAsync("conditional");
         await Expect(page.Locator(".coverage-info tr[data-field='doc-needed'] td")).ToHaveTextAsync("clinical");
     }
@@ -130,7 +135,7 @@ public sealed class SandboxPageTests(BrowserSandboxFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task GivenAnOrderThatIsNotADli_WhenSigned_ThenThePageSaysThereAreNoCards()
+    public async Task GivenAnOrderThatIsNotADli_WhenSigned_ThenThePageSaysThereAreNoCardsButShowsTheCoverageInformation()
     {
         // Arrange
         await using var context = await fixture.Browser.NewContextAsync();
@@ -142,7 +147,7 @@ public sealed class SandboxPageTests(BrowserSandboxFixture fixture) : IClassFixt
         // Assert
         await Expect(page.Locator(".card")).ToHaveCountAsync(0);
         await Expect(page.Locator(".no-cards")).ToContainTextAsync("No cards");
-        await Expect(page.Locator("#coverage")).ToContainTextAsync("No coverage-information");
+        await Expect(page.Locator(".coverage-info tr[data-field='covered'] td")).ToHaveTextAsync("conditional");
         await Expect(page.Locator("#status")).ToContainTextAsync("HTTP 200 · 0 cards");
     }
 
@@ -157,8 +162,8 @@ public sealed class SandboxPageTests(BrowserSandboxFixture fixture) : IClassFixt
         await SignAsync(page, "dli4503-not-met-ic", hook: "order-select");
 
         // Assert
-        await Expect(page.Locator(".card")).ToHaveCountAsync(1);
-        await Expect(page.Locator(".card .card-summary")).ToContainTextAsync("not medically necessary");
+        await Expect(page.Locator(".card")).ToHaveCountAsync(2);
+        await Expect(page.Locator(".card .card-summary").First).ToContainTextAsync("not medically necessary");
         await Expect(page.Locator(".card .card-detail table")).ToHaveCountAsync(0);
         var request = JsonNode.Parse(await page.Locator("#request").InputValueAsync())!;
         Assert.Equal("order-select", request["hook"]!.GetValue<string>());

@@ -86,7 +86,7 @@ public sealed class LedgerAccessTests
     {
         // Arrange
         await using var backend = await LedgerBackend.CreateAsync(LedgerBackend.Sqlite);
-        using var factory = PayerIdentityProvider.Trust(backend.Configure(new CdsServiceFactory()));
+        using var factory = PayerIdentityProvider.Trust(backend.Configure(new CdsServiceFactory().With("Cds:Crd:DiscoveryRequiresJwt", "true")));
         using var client = factory.CreateClient();
         var payer = PayerIdentityProvider.Token(factory);
 
