@@ -35,6 +35,9 @@ public sealed record PolicyDocument
 
     /// <summary>The lexicon of the context-aware text reader (<see cref="Text.TextEvidence"/>).</summary>
     public required TextContextDocument TextContext { get; init; }
+
+    /// <summary>Conditioning intensity from doses and radiation, and graft manipulation (criterion I.B).</summary>
+    public required ConditioningDocument Conditioning { get; init; }
 }
 
 public sealed record ServiceDocument

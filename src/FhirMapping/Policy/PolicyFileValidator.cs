@@ -31,6 +31,7 @@ internal static class PolicyFileValidator
         Kinds(document.Lineages, "lineages", problems);
         Kinds(document.Specimens, "specimens", problems);
         TextContext(document.TextContext, problems);
+        ConditioningValidator.Validate(document.Conditioning, document.Systems, problems);
         if (problems.Count > 0)
         {
             throw new PolicyFileException(problems);
@@ -147,7 +148,7 @@ internal static class PolicyFileValidator
         }
     }
 
-    private static void Includes(IReadOnlyList<IncludeDocument> includes, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> systems, List<string> problems)
+    internal static void Includes(IReadOnlyList<IncludeDocument> includes, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> systems, List<string> problems)
     {
         for (var i = 0; i < includes.Count; i++)
         {
@@ -292,7 +293,7 @@ internal static class PolicyFileValidator
         }
     }
 
-    private static void CheckRegex(string pattern, string path, RegexOptions options, List<string> problems)
+    internal static void CheckRegex(string pattern, string path, RegexOptions options, List<string> problems)
     {
         try
         {
