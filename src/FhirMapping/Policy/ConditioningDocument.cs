@@ -115,6 +115,12 @@ public sealed record NamedRegimenDocument
 {
     public required string Name { get; init; }
     public required IReadOnlyList<string> Agents { get; init; }
-    public IReadOnlyList<string> Optional { get; init; } = [];
-    public IReadOnlyList<DoseThresholdDocument> Limits { get; init; } = [];
+    public IReadOnlyList<string>? Optional { get; init; }
+    public IReadOnlyList<DoseThresholdDocument>? Limits { get; init; }
+
+    /// <summary>The optional agents (none when the file gives none).</summary>
+    public IReadOnlyList<string> OptionalAgents => Optional ?? [];
+
+    /// <summary>The dose limits (none when the file gives none).</summary>
+    public IReadOnlyList<DoseThresholdDocument> DoseLimits => Limits ?? [];
 }

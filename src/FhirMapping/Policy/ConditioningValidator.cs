@@ -113,14 +113,14 @@ internal static class ConditioningValidator
                 Agent(regimen.Agents[j], $"{at}.agents[{j}]", agents, problems);
             }
 
-            for (var j = 0; j < regimen.Optional.Count; j++)
+            for (var j = 0; j < regimen.OptionalAgents.Count; j++)
             {
-                Agent(regimen.Optional[j], $"{at}.optional[{j}]", agents, problems);
+                Agent(regimen.OptionalAgents[j], $"{at}.optional[{j}]", agents, problems);
             }
 
-            for (var j = 0; j < regimen.Limits.Count; j++)
+            for (var j = 0; j < regimen.DoseLimits.Count; j++)
             {
-                Threshold(regimen.Limits[j], $"{at}.limits[{j}]", agents, routes, limit: true, problems);
+                Threshold(regimen.DoseLimits[j], $"{at}.limits[{j}]", agents, routes, limit: true, problems);
             }
         }
     }

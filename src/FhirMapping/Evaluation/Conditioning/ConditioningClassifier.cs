@@ -15,7 +15,8 @@ public static class ConditioningClassifier
     {
         ArgumentNullException.ThrowIfNull(regimen);
         ArgumentNullException.ThrowIfNull(definition);
-        var text = Describe(regimen);
+        regimen = WithRoutesThatMatter(regimen, definition);
+        var text = Describe(regimen, definition);
         var unknown = new List<string>();
         foreach (var agent in regimen)
         {
@@ -68,21 +69,35 @@ public static class ConditioningClassifier
         return new ConditioningClassification(ConditioningIntensity.Unknown, text, definition.Label, "not a combination the definition names");
     }
 
-    /// <summary>"Flu 150 mg/m² + Mel 140 mg/m²", "Bu 12.8 mg/kg IV + Cy 120 mg/kg", "TBI 2 Gy in 1 fraction".</summary>
-    public static string Describe(IReadOnlyList<AgentTotal> regimen) => string.Join(" + ", regimen.Select(Dose));
+    /// <summary>
+    /// "Flu 150 mg/m² + Mel 140 mg/m²", "Bu 12.8 mg/kg IV + Cy 120 mg/kg", "TBI 2 Gy in 1 fraction": the route only where
+    /// the definition's thresholds depend on it.
+    /// </summary>
+    public static string Describe(IReadOnlyList<AgentTotal> regimen, IntensityDefinitionDocument definition)
+    {
+        ArgumentNullException.ThrowIfNull(regimen);
+        ArgumentNullException.ThrowIfNull(definition);
+        return string.Join(" + ", WithRoutesThatMatter(regimen, definition).Select(Dose));
+    }
+
+    private static IReadOnlyList<AgentTotal> WithRoutesThatMatter(IReadOnlyList<AgentTotal> regimen, IntensityDefinitionDocument definition)
+    {
+        var routed = definition.Myeloablative.Where(t => t.Route is not null).Select(t => t.Agent).ToHashSet(StringComparer.Ordinal);
+        return [.. regimen.Select(a => routed.Contains(a.Agent) ? a : a with { Route = null })];
+    }
 
     private static string? Named(IReadOnlyList<AgentTotal> regimen, IReadOnlyList<NamedRegimenDocument> named)
     {
         var given = regimen.Select(a => a.Agent).ToHashSet(StringComparer.Ordinal);
         foreach (var candidate in named)
         {
-            var allowed = candidate.Agents.Concat(candidate.Optional).ToHashSet(StringComparer.Ordinal);
+            var allowed = candidate.Agents.Concat(candidate.OptionalAgents).ToHashSet(StringComparer.Ordinal);
             if (!candidate.Agents.All(given.Contains) || !given.All(allowed.Contains))
             {
                 continue;
             }
 
-            var withinLimits = candidate.Limits.All(limit =>
+            var withinLimits = candidate.DoseLimits.All(limit =>
                 regimen.FirstOrDefault(a => a.Agent == limit.Agent) is not { } agent
                 || (agent.Total is { } total && Applies(limit, agent.Route, Fractionation(agent)) && total <= limit.AtMost));
             if (withinLimits)

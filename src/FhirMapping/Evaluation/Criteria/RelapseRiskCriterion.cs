@@ -122,7 +122,8 @@ internal sealed class RelapseRiskCriterion(CriterionWriter writer, ThresholdsDoc
         };
         if (doses is { Classification.Intensity: ConditioningIntensity.Unknown } unknown)
         {
-            summary += $"; conditioning doses on record, {unknown.Classification.Statement}";
+            summary = summary.Replace("conditioning intensity not on record", "conditioning intensity not decided by the doses on record", StringComparison.Ordinal)
+                + $"; conditioning doses: {unknown.Classification.Statement}";
         }
 
         if (inVivo.Count > 0 && !conditioningTerms.Document.CountInVivoDepletionAsTCellDepleted)
