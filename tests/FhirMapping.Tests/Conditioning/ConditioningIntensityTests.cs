@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Tests.Policy;
 
@@ -336,5 +337,73 @@ public sealed class ConditioningIntensityTests
         // Assert
         Assert.Equal(CriterionStatus.Met, criterion.Status);
         Assert.StartsWith("High-risk setting: T-cell depleted graft", criterion.Summary, StringComparison.Ordinal);
+    }
+    [Fact]
+    public void GivenTbiAsAnObservationInCentigray_WhenEvaluated_ThenItsDoseAndFractionsDecide()
+    {
+        // Arrange: Flu 90 mg/m² and a radiation Observation "Total body irradiation" 200 cGy, 1 fraction, on the HCT day
+        var fixture = new ConditioningFixture().Weight(70).Height(170).Given("fludarabine", 30, "mg/m2", -4, 3);
+        var tbi = fixture.Vital("29463-7", "unused", 1, "kg", 0);
+        tbi["id"] = "obs-tbi-dose";
+        tbi.Remove("category");
+        tbi["code"] = new JsonObject { ["text"] = "Total body irradiation dose delivered" };
+        tbi["valueQuantity"] = new JsonObject { ["value"] = 200, ["unit"] = "cGy", ["system"] = "http://unitsofmeasure.org", ["code"] = "cGy" };
+        tbi["component"] = new JsonArray(new JsonObject
+        {
+            ["code"] = new JsonObject { ["text"] = "Number of fractions" },
+            ["valueInteger"] = 1,
+        });
+        fixture.With(tbi);
+
+        // Act
+        var criterion = fixture.Decide()["I.B"];
+
+        // Assert
+        Assert.Equal(CriterionStatus.Met, criterion.Status);
+        Assert.Contains("Flu 90 mg/m² + TBI 2 Gy in 1 fraction: non-myeloablative per Bacigalupo 2009", criterion.Summary, StringComparison.Ordinal);
+        Assert.Contains(criterion.Evidence, e => e.Reference == "Observation/obs-tbi-dose");
+    }
+
+    [Fact]
+    public void GivenTbiWithoutItsFractions_WhenTheDoseLiesBetweenTheSingleAndFractionatedThresholds_ThenTheIntensityIsUnknown()
+    {
+        // Arrange: 6 Gy is myeloablative as a single dose (≥ 5) but not fractionated (< 8)
+        var fixture = new ConditioningFixture().Weight(70).Height(170).Given("fludarabine", 30, "mg/m2", -6, 5).Tbi(600, fractions: null);
+
+        // Act
+        var criterion = fixture.Decide()["I.B"];
+
+        // Assert
+        Assert.Equal(CriterionStatus.Unknown, criterion.Status);
+        Assert.Contains("TBI 6 Gy: fractionation not recorded", criterion.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenAMedicationStatementWithACourseTotal_WhenNoAdministrationIsOnRecord_ThenItIsReadAsAnOrder()
+    {
+        // Arrange: a MedicationStatement "melphalan 140 mg/m2 once" and Flu as MedicationRequest
+        var fixture = new ConditioningFixture().Weight(70).Height(170).Ordered("fludarabine", 30, "mg/m2", -6, 5);
+        fixture.With(new JsonObject
+        {
+            ["resourceType"] = "MedicationStatement",
+            ["id"] = "ms-melphalan",
+            ["status"] = "completed",
+            ["medicationCodeableConcept"] = new JsonObject { ["text"] = "Melphalan (Alkeran) IV" },
+            ["subject"] = new JsonObject { ["reference"] = "Patient/pat-dli-001" },
+            ["effectiveDateTime"] = "2024-03-11",
+            ["dosage"] = new JsonArray(new JsonObject
+            {
+                ["timing"] = new JsonObject { ["repeat"] = new JsonObject { ["count"] = 1 } },
+                ["doseAndRate"] = new JsonArray(new JsonObject { ["doseQuantity"] = new JsonObject { ["value"] = 140, ["unit"] = "mg/m²" } }),
+            }),
+        });
+
+        // Act
+        var criterion = fixture.Decide()["I.B"];
+
+        // Assert
+        Assert.Equal(CriterionStatus.Met, criterion.Status);
+        Assert.Contains("Flu 150 mg/m² + Mel 140 mg/m²: reduced intensity", criterion.Summary, StringComparison.Ordinal);
+        Assert.Contains(criterion.Evidence, e => e.Reference == "MedicationStatement/ms-melphalan");
     }
 }
