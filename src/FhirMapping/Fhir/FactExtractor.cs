@@ -115,8 +115,8 @@ public sealed class FactExtractor
     /// <summary>
     /// Reads the patient's resources and Bundles into a record, keeping only the patient's own and deserializing only
     /// what <see cref="Extract"/> uses: Conditions, Procedures, DocumentReferences, Coverages, medications (conditioning
-    /// doses), and the Observations that
-    /// are chimerism or disease-status results (judged on their JSON code). The facts are the same as from
+    /// doses), and the Observations that are chimerism, disease-status, body weight/height or TBI results (judged on their
+    /// JSON code). The facts are the same as from
     /// <see cref="ClinicalRecord.Parse(IEnumerable{JsonElement}, string)"/>.
     /// </summary>
     public ClinicalRecord Read(IEnumerable<JsonElement> resourcesOrBundles, string patientId) => ClinicalRecord.Parse(resourcesOrBundles, patientId, IsRelevant);
