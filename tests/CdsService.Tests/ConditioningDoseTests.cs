@@ -125,6 +125,26 @@ public sealed class ConditioningDoseTests : IClassFixture<CdsServiceFactory>
     }
 
     [Fact]
+    public async Task GivenAStatedReducedIntensityAndAFailedDoseQuery_WhenSigned_ThenTheStatementIsNotPaidOnUnchecked()
+    {
+        // Arrange: the sample states RIC on the HCT and the conditioning Procedure; the administrations search fails.
+        using var client = _factory.CreateSignedClient();
+        var request = Repository.Sample("order-sign-meets-criteria.json");
+        request["prefetch"]!.AsObject().Remove("medicationAdministrations");
+        request["fhirServer"] = _factory.FhirBase;
+        Hooks.Serve(_factory.Ehr, "medicationAdministrations", "{}", status: 503);
+
+        // Act
+        var (status, body) = await Hooks.PostAsync(client, Hooks.SignService, request);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("conditional", Hooks.Code(Hooks.Extension(body!["systemActions"]![0]!), "covered"));
+        var cards = string.Join("\n", body["cards"]!.AsArray().Select(c => c!["detail"]!.GetValue<string>()));
+        Assert.Contains("Stated conditioning intensity not checked against the doses", cards, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GivenNoDoseKeysAndNoFhirServer_WhenSigned_ThenTheHookIsAnsweredNot412()
     {
         // Arrange: an EHR that does not prefetch the dose keys and offers no FHIR server.

@@ -65,6 +65,15 @@ internal sealed class RelapseRiskCriterion(CriterionWriter writer, ThresholdsDoc
         var conditioningConflict = reduced.Count > 0 && myeloablative.Count > 0;
 
         var highRisk = (graftConflict ? [] : depleted).Concat(conditioningConflict ? [] : reduced).ToList();
+
+        // A stated intensity is checked against the doses; when the dose records could not be read it cannot be.
+        var doseGaps = facts.Gaps.Where(g => g.ResourceType is "MedicationAdministration" or "MedicationRequest" or "MedicationStatement").ToList();
+        if (highRisk.Count > 0 && doseGaps.Count > 0 && highRisk.All(s => s.Signal == RelapseRiskSignal.ReducedIntensityConditioning && s != derived))
+        {
+            return writer.Review(Id, "Reduced-intensity conditioning is stated, but the conditioning doses could not be read to check it", [.. highRisk.Select(s => s.Evidence)],
+                $"Stated conditioning intensity not checked against the doses (data could not be read: {string.Join("; ", doseGaps.Select(g => g.What).Distinct())}): {CriterionWriter.Cited(highRisk.Select(s => s.Evidence))}");
+        }
+
         if (highRisk.Count > 0)
         {
             var what = string.Join(" and ", highRisk.Select(s => s.Signal).Distinct().Select(s =>
