@@ -203,6 +203,9 @@ internal sealed class PatientRecord
                 ["observations"] = Searchset(observations),
                 ["diseaseStatus"] = Searchset(statuses),
                 ["documents"] = Searchset(documents),
+                ["medicationAdministrations"] = Searchset([]),
+                ["medicationRequests"] = Searchset([]),
+                ["bodyMeasures"] = Searchset([]),
             },
         };
     }

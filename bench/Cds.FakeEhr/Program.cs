@@ -46,6 +46,7 @@ app.MapGet("/fhir/{type}", async (string type, HttpContext context) =>
         "Coverage" => "coverage",
         "Condition" => "conditions",
         "Procedure" => "procedures",
+        "Observation" when query["category"] == "vital-signs" => "bodyMeasures",
         "Observation" when query.ContainsKey("code") => "diseaseStatus",
         "Observation" => "observations",
         "DocumentReference" => "documents",

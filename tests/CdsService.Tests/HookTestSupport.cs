@@ -25,6 +25,9 @@ public static class Hooks
         ["observations"] = ("/fhir/Observation", "category", "laboratory"),
         ["diseaseStatus"] = ("/fhir/Observation", "code", "http://loinc.org|97509-4"),
         ["documents"] = ("/fhir/DocumentReference", "patient", PatientId),
+        ["medicationAdministrations"] = ("/fhir/MedicationAdministration", "patient", PatientId),
+        ["medicationRequests"] = ("/fhir/MedicationRequest", "patient", PatientId),
+        ["bodyMeasures"] = ("/fhir/Observation", "category", "vital-signs"),
     };
 
     public static async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(HttpClient client, string serviceId, JsonObject request)

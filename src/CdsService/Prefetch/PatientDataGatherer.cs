@@ -25,6 +25,13 @@ internal sealed partial class PatientDataGatherer(
     /// <summary>Keys the decision does not depend on: never queried, never a reason for 412.</summary>
     private static readonly HashSet<string> OptionalKeys = new(StringComparer.Ordinal) { "patient" };
 
+    /// <summary>
+    /// Keys that refine a decision (conditioning doses and the body measures that normalise them, criterion I.B): queried
+    /// when absent and a fhirServer is given, but without a fhirServer their absence is no reason for 412. Without them
+    /// I.B cannot be "not met" (only doses make it so), and a stated intensity is read as before.
+    /// </summary>
+    private static readonly HashSet<string> SupplementaryKeys = new(StringComparer.Ordinal) { "medicationAdministrations", "medicationRequests", "bodyMeasures" };
+
     /// <summary>The prefetch keys that are missing (absent or an OperationOutcome) and would have to be queried.</summary>
     /// <summary>
     /// The data failures as gaps by resource type (the type the key's prefetch template searches), for the policy: a
@@ -41,6 +48,7 @@ internal sealed partial class PatientDataGatherer(
         service.Prefetch
             .Select(p => p.Key)
             .Where(key => !OptionalKeys.Contains(key))
+            .Where(key => request.FhirServer is not null || !SupplementaryKeys.Contains(key))
             .Where(key => !request.Prefetch.TryGetValue(key, out var value) || IsOperationOutcome(value))
             .ToList();
 

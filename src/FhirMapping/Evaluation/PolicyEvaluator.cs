@@ -33,7 +33,7 @@ public sealed class PolicyEvaluator
         _writer = new CriterionWriter(policy);
         _transplant = new TransplantCriterion(_writer);
         _diseaseStatus = new DiseaseStatusCriterion(_writer);
-        _relapseRisk = new RelapseRiskCriterion(_writer, policy.Thresholds);
+        _relapseRisk = new RelapseRiskCriterion(_writer, policy.Thresholds, policy.Conditioning);
         _chimerism = new ChimerismCriterion(_writer, policy.Thresholds);
         _otherIndication = new OtherIndicationCriterion(_writer, policy.ValueSet(PolicyNames.ValueSets.NonMalignantIndication));
     }

@@ -106,6 +106,9 @@ public sealed record ClinicalFacts
 
     public IReadOnlyList<ChimerismFact> Chimerism { get; init; } = [];
 
+    /// <summary>Conditioning doses, radiation and body measures (I.B from the structured record).</summary>
+    public ConditioningRecord Conditioning { get; init; } = new();
+
     /// <summary>Conditions that are non-malignant transplant indications (criterion III).</summary>
     public IReadOnlyList<Evidence> NonMalignantIndications { get; init; } = [];
 

@@ -22,6 +22,9 @@ public sealed class FactExtractor
     private readonly ChimerismReader _chimerism;
     private readonly DocumentReader _documents;
     private readonly OrderReader _orders;
+    private readonly ConditioningReader _conditioning;
+    private readonly RadiationReader _radiation;
+    private readonly BodyMeasureReader _bodyMeasures;
 
     public FactExtractor(PolicyDefinition policy)
     {
@@ -33,6 +36,10 @@ public sealed class FactExtractor
         _chimerism = new ChimerismReader(_vocabulary);
         _documents = new DocumentReader(_vocabulary);
         _orders = new OrderReader(_vocabulary, diagnoses);
+        var agents = new AgentNames(_vocabulary);
+        _conditioning = new ConditioningReader(agents);
+        _radiation = new RadiationReader(agents);
+        _bodyMeasures = new BodyMeasureReader(agents);
     }
 
     /// <summary>Extracts the facts the policy needs from the whole record.</summary>
@@ -41,11 +48,16 @@ public sealed class FactExtractor
         ArgumentNullException.ThrowIfNull(record);
         var sink = new FactSink();
         var conditions = new Dictionary<string, Condition>(StringComparer.Ordinal);
+        var medications = new Dictionary<string, Medication>(StringComparer.Ordinal);
         foreach (var resource in record.Resources)
         {
             if (resource is Condition { Id: { } id } c)
             {
                 conditions[id] = c;
+            }
+            else if (resource is Medication { Id: { } medicationId } m)
+            {
+                medications[medicationId] = m;
             }
         }
 
@@ -53,7 +65,7 @@ public sealed class FactExtractor
         {
             try
             {
-                ReadResource(resource, conditions, sink);
+                ReadResource(resource, conditions, medications, sink);
             }
             catch (Exception e) when (WronglyTyped(e))
             {
@@ -65,7 +77,7 @@ public sealed class FactExtractor
         return sink.ToFacts(record.Gaps);
     }
 
-    private void ReadResource(Resource resource, Dictionary<string, Condition> conditions, FactSink sink)
+    private void ReadResource(Resource resource, Dictionary<string, Condition> conditions, Dictionary<string, Medication> medications, FactSink sink)
     {
         switch (resource)
         {
@@ -74,6 +86,16 @@ public sealed class FactExtractor
                 break;
             case Procedure procedure:
                 _procedures.Read(procedure, conditions, sink);
+                _radiation.Read(procedure, sink);
+                break;
+            case MedicationAdministration administration:
+                _conditioning.Read(administration, medications, sink);
+                break;
+            case MedicationRequest request:
+                _conditioning.Read(request, medications, sink);
+                break;
+            case MedicationStatement statement:
+                _conditioning.Read(statement, medications, sink);
                 break;
             case Observation observation:
                 ReadObservation(observation, conditions, sink);
@@ -92,8 +114,9 @@ public sealed class FactExtractor
 
     /// <summary>
     /// Reads the patient's resources and Bundles into a record, keeping only the patient's own and deserializing only
-    /// what <see cref="Extract"/> uses: Conditions, Procedures, DocumentReferences, Coverages, and the Observations that
-    /// are chimerism or disease-status results (judged on their JSON code). The facts are the same as from
+    /// what <see cref="Extract"/> uses: Conditions, Procedures, DocumentReferences, Coverages, medications (conditioning
+    /// doses), and the Observations that are chimerism, disease-status, body weight/height or TBI results (judged on their
+    /// JSON code). The facts are the same as from
     /// <see cref="ClinicalRecord.Parse(IEnumerable{JsonElement}, string)"/>.
     /// </summary>
     public ClinicalRecord Read(IEnumerable<JsonElement> resourcesOrBundles, string patientId) => ClinicalRecord.Parse(resourcesOrBundles, patientId, IsRelevant);
@@ -151,11 +174,20 @@ public sealed class FactExtractor
         {
             _chimerism.Read(observation, when, certainty, sink);
         }
+        else if (_bodyMeasures.Kind(observation) is { } measure)
+        {
+            BodyMeasureReader.Read(observation, measure, when, certainty, sink);
+        }
+        else if (_radiation.IsRadiation(observation))
+        {
+            RadiationReader.Read(observation, when, certainty, sink);
+        }
     }
 
     private bool IsRelevant(string resourceType, JsonElement json) => resourceType switch
     {
         "Condition" or "Procedure" or "DocumentReference" or "Coverage" => true,
+        "MedicationAdministration" or "MedicationRequest" or "MedicationStatement" or "Medication" => true,
         "Observation" => IsRelevantObservation(json),
         _ => false,
     };
@@ -185,7 +217,8 @@ public sealed class FactExtractor
 
                 var system = coding.TryGetProperty("system", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
                 var value = coding.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-                if (_vocabulary.DiseaseStatusObservation.Contains(system, value) || _vocabulary.Chimerism.Contains(system, value) || _vocabulary.ChimerismRecipient.Contains(system, value))
+                if (_vocabulary.DiseaseStatusObservation.Contains(system, value) || _vocabulary.Chimerism.Contains(system, value) || _vocabulary.ChimerismRecipient.Contains(system, value)
+                    || _vocabulary.Policy.Conditioning.BodyWeight.Contains(system, value) || _vocabulary.Policy.Conditioning.BodyHeight.Contains(system, value))
                 {
                     return true;
                 }
@@ -197,6 +230,7 @@ public sealed class FactExtractor
             }
         }
 
-        return _vocabulary.ChimerismText.IsMatch(string.Join(" ", text));
+        var words = string.Join(" ", text);
+        return _vocabulary.ChimerismText.IsMatch(words) || _vocabulary.Policy.Conditioning.Agents.Any(a => a.IsRadiation && a.Pattern.IsMatch(words));
     }
 }

@@ -42,6 +42,7 @@ public sealed class PolicyDefinition
             .ToArray();
         EffectiveDate = DateOnly.Parse(document.Effective, CultureInfo.InvariantCulture);
         Text = TextEvidence.From(document.TextContext);
+        Conditioning = new ConditioningTerms(document.Conditioning, systems, CompilePattern);
     }
 
     public PolicyDocument Document { get; }
@@ -67,6 +68,9 @@ public sealed class PolicyDefinition
     internal IReadOnlyList<(string Id, Regex Pattern)> Lineages { get; }
 
     internal IReadOnlyList<(string Id, Regex Pattern)> Specimens { get; }
+
+    /// <summary>Conditioning agents, routes, body measures and the intensity definition in use (I.B).</summary>
+    public ConditioningTerms Conditioning { get; }
 
     /// <summary>The context-aware text reader, built from the file's <c>textContext</c> lexicon.</summary>
     public TextEvidence Text { get; }

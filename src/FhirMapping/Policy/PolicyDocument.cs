@@ -41,6 +41,9 @@ public sealed record PolicyDocument
 
     /// <summary>CDS Hooks 2.0 <c>overrideReasons</c> offered on cards a clinician may proceed past.</summary>
     public OverrideReasonsDocument? OverrideReasons { get; init; }
+
+    /// <summary>Conditioning intensity from doses and radiation, and graft manipulation (criterion I.B).</summary>
+    public required ConditioningDocument Conditioning { get; init; }
 }
 
 public sealed record ServiceDocument

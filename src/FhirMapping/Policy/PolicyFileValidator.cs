@@ -32,6 +32,7 @@ internal static class PolicyFileValidator
         Kinds(document.Specimens, "specimens", problems);
         TextContext(document.TextContext, problems);
         OrderSuggestions(document, problems);
+        ConditioningValidator.Validate(document.Conditioning, document.Systems, problems);
         if (problems.Count > 0)
         {
             throw new PolicyFileException(problems);
@@ -172,7 +173,7 @@ internal static class PolicyFileValidator
         }
     }
 
-    private static void Includes(IReadOnlyList<IncludeDocument> includes, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> systems, List<string> problems)
+    internal static void Includes(IReadOnlyList<IncludeDocument> includes, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> systems, List<string> problems)
     {
         for (var i = 0; i < includes.Count; i++)
         {
@@ -318,7 +319,7 @@ internal static class PolicyFileValidator
         }
     }
 
-    private static void CheckRegex(string pattern, string path, RegexOptions options, List<string> problems)
+    internal static void CheckRegex(string pattern, string path, RegexOptions options, List<string> problems)
     {
         try
         {

@@ -82,7 +82,7 @@ public sealed partial class SamplePatientTests(SandboxServiceFixture fixture) : 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Null(request!["fhirServer"]);
         Assert.Equal(
-            ["conditions", "coverage", "diseaseStatus", "documents", "observations", "patient", "procedures"],
+            ["bodyMeasures", "conditions", "coverage", "diseaseStatus", "documents", "medicationAdministrations", "medicationRequests", "observations", "patient", "procedures"],
             request["prefetch"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
         AssertOutcome(patientId, body!);
     }

@@ -87,7 +87,7 @@ public sealed class HookMetricsTests : IClassFixture<CdsServiceFactory>
         var keys = prefetch.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["cds.prefetch.key"]!, m => (string)m.Tags["cds.prefetch.result"]!);
         Assert.Equal("miss", keys["conditions"]);
         Assert.Equal("miss", keys["observations"]);
-        Assert.Equal(5, keys.Values.Count(v => v == "hit"));
+        Assert.Equal(8, keys.Values.Count(v => v == "hit")); // patient, coverage, procedures, diseaseStatus, documents and the three I.B dose keys
         var results = queries.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["cds.prefetch.key"]!, m => (string)m.Tags["cds.fhir.result"]!);
         Assert.Equal(new Dictionary<string, string> { ["conditions"] = "success", ["observations"] = "failure" }, results);
         var failure = Assert.Single(failures.GetMeasurementSnapshot());

@@ -57,6 +57,22 @@ internal static class PolicyMutations
         ["lexicon: empty terminations"] = Tree(p => Object(p, "textContext")["terminations"] = new JsonArray(), ["textContext.terminations is empty"]),
         ["lexicon: window of zero words"] = Tree(p => Object(p, "textContext")["windowWords"] = 0, ["textContext.windowWords must be between 1 and 30"]),
         ["lexicon: answer category"] = Tree(p => p["textContext"]!["answers"]![0]!["category"] = "no", ["textContext.answers[0].category 'no' is not one of"]),
+        ["conditioning: default definition misspelt"] = Tree(p => Object(p, "conditioning")["defaultDefinition"] = "bacigalupo", ["conditioning.defaultDefinition 'bacigalupo' names a definition that conditioning.definitions lacks"], schemaRejects: false),
+        ["conditioning: switch missing"] = Tree(p => Object(p, "conditioning").Remove("countInVivoDepletionAsTCellDepleted"), ["conditioning.countInVivoDepletionAsTCellDepleted is required"]),
+        ["conditioning: threshold names an unknown agent"] = Tree(p => Threshold(p, 4)["agent"] = "melfalan", ["conditioning.definitions.bacigalupo-2009.myeloablative[4].agent names agent 'melfalan', which conditioning.agents lacks"], schemaRejects: false),
+        ["conditioning: threshold with two bounds"] = Tree(p => Threshold(p, 4)["atLeast"] = 140, ["conditioning.definitions.bacigalupo-2009.myeloablative[4] must give exactly one of atLeast or above"]),
+        ["conditioning: threshold without a bound"] = Tree(p => Threshold(p, 4).Remove("above"), ["conditioning.definitions.bacigalupo-2009.myeloablative[4] must give exactly one of atLeast or above"]),
+        ["conditioning: threshold of zero"] = Tree(p => Threshold(p, 2)["above"] = 0, ["conditioning.definitions.bacigalupo-2009.myeloablative[2] has a bound that is not above 0"]),
+        ["conditioning: threshold in the wrong unit"] = Tree(p => Threshold(p, 4)["unit"] = "mg/kg", ["conditioning.definitions.bacigalupo-2009.myeloablative[4].unit 'mg/kg' is not the unit of agent 'melphalan' (mg/m2)"], schemaRejects: false),
+        ["conditioning: threshold route unknown"] = Tree(p => Threshold(p, 2)["route"] = "PO", ["conditioning.definitions.bacigalupo-2009.myeloablative[2].route 'PO' is not a route under conditioning.routes"], schemaRejects: false),
+        ["conditioning: named regimen with an unknown agent"] = Tree(p => Object(p, "conditioning", "definitions", "cibmtr")["reducedIntensity"]![0]!["agents"]![1] = "mel", ["conditioning.definitions.cibmtr.reducedIntensity[0].agents[1] names agent 'mel', which conditioning.agents lacks"], schemaRejects: false),
+        ["conditioning: agent with a broken pattern"] = Tree(p => p["conditioning"]!["agents"]![0]!["pattern"] = "(fludarabine", ["conditioning.agents[0].pattern is not a valid regular expression"], schemaRejects: false),
+        ["conditioning: agent defined twice"] = Tree(p => p["conditioning"]!["agents"]![1]!["id"] = "fludarabine", ["conditioning.agents[1].id 'fludarabine' is blank or defined twice"], schemaRejects: false),
+        ["conditioning: agent code system unknown"] = Tree(p => p["conditioning"]!["agents"]![0]!["codes"]![0]!["system"] = "rxcui", ["conditioning.agents[0].codes[0].system 'rxcui' is not a code system alias"], schemaRejects: false),
+        ["conditioning: radiation in mg"] = Tree(p => p["conditioning"]!["agents"]![7]!["unit"] = "mg", ["conditioning.agents[7].unit 'mg' is not one of"], schemaRejects: false),
+        ["conditioning: dose window of zero"] = Tree(p => Object(p, "conditioning")["doseWindowDaysBeforeHct"] = 0, ["conditioning.doseWindowDaysBeforeHct must be between 1 and 60 days"]),
+        ["conditioning: no body weight codes"] = Tree(p => Object(p, "conditioning")["bodyWeight"] = new JsonArray(), ["conditioning.bodyWeight is empty"]),
+        ["conditioning: section missing"] = Tree(p => p.Remove("conditioning"), ["conditioning is required"]),
         ["lexicon: no family trigger"] = Tree(p => RemoveWhere(Object(p, "textContext")["triggers"]!.AsArray(), t => (string?)t!["category"] == "family"), ["textContext.triggers has no 'family' trigger"], schemaRejects: false),
     };
 
@@ -75,6 +91,9 @@ internal static class PolicyMutations
 
     private static JsonObject Include(JsonObject root, string valueSet, int index) =>
         Object(root, "valueSets", valueSet)["include"]![index]!.AsObject();
+
+    private static JsonObject Threshold(JsonObject root, int index) =>
+        Object(root, "conditioning", "definitions", "bacigalupo-2009")["myeloablative"]![index]!.AsObject();
 
     private static JsonObject Trigger(JsonObject root, int index) => Object(root, "textContext")["triggers"]![index]!.AsObject();
 

@@ -19,6 +19,19 @@ internal sealed class FactSink
 
     public List<Evidence> NonMalignant { get; } = [];
 
+    public List<DoseFact> Doses { get; } = [];
+
+    /// <summary>Doses from MedicationRequest/MedicationStatement: used only when no administration is on record.</summary>
+    public List<DoseFact> OrderedDoses { get; } = [];
+
+    public List<UnreadableDoseFact> UnreadableDoses { get; } = [];
+
+    public List<UnreadableDoseFact> UnreadableOrderedDoses { get; } = [];
+
+    public List<RadiationFact> Radiation { get; } = [];
+
+    public List<BodyMeasureFact> BodyMeasures { get; } = [];
+
     public List<DocumentFact> Notes { get; } = [];
 
     public List<CoverageFact> Coverages { get; } = [];
@@ -34,6 +47,14 @@ internal sealed class FactSink
         AllogeneicSignals = AllogeneicSignals,
         RelapseRisk = RelapseRisk,
         Chimerism = Chimerism,
+        Conditioning = new ConditioningRecord
+        {
+            // Orders and statements stand in for administrations only where none is on record.
+            Doses = Doses.Count > 0 || UnreadableDoses.Count > 0 ? Doses : OrderedDoses,
+            UnreadableDoses = Doses.Count > 0 || UnreadableDoses.Count > 0 ? UnreadableDoses : UnreadableOrderedDoses,
+            Radiation = Radiation,
+            BodyMeasures = BodyMeasures,
+        },
         NonMalignantIndications = NonMalignant,
         Notes = Notes,
         ActiveCoverages = Coverages,
