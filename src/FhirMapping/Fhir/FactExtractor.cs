@@ -22,6 +22,7 @@ public sealed class FactExtractor
     private readonly ChimerismReader _chimerism;
     private readonly DocumentReader _documents;
     private readonly OrderReader _orders;
+    private readonly QuestionnaireResponseReader _answers;
 
     public FactExtractor(PolicyDefinition policy)
     {
@@ -33,6 +34,7 @@ public sealed class FactExtractor
         _chimerism = new ChimerismReader(_vocabulary);
         _documents = new DocumentReader(_vocabulary);
         _orders = new OrderReader(_vocabulary, diagnoses);
+        _answers = new QuestionnaireResponseReader(_vocabulary);
     }
 
     /// <summary>Extracts the facts the policy needs from the whole record.</summary>
@@ -81,6 +83,9 @@ public sealed class FactExtractor
             case DocumentReference document:
                 _documents.Read(document, sink);
                 break;
+            case QuestionnaireResponse response:
+                _answers.Read(response, sink);
+                break;
             case Coverage { Id: { } coverageId } coverage when coverage.Status == FinancialResourceStatusCodes.Active:
                 sink.Coverages.Add(new CoverageFact(coverageId, coverage.Payor.FirstOrDefault()?.Display, coverage.SubscriberId));
                 break;
@@ -92,7 +97,8 @@ public sealed class FactExtractor
 
     /// <summary>
     /// Reads the patient's resources and Bundles into a record, keeping only the patient's own and deserializing only
-    /// what <see cref="Extract"/> uses: Conditions, Procedures, DocumentReferences, Coverages, and the Observations that
+    /// what <see cref="Extract"/> uses: Conditions, Procedures, DocumentReferences, Coverages, QuestionnaireResponses to the policy's
+    /// DTR questionnaire, and the Observations that
     /// are chimerism or disease-status results (judged on their JSON code). The facts are the same as from
     /// <see cref="ClinicalRecord.Parse(IEnumerable{JsonElement}, string)"/>.
     /// </summary>
@@ -157,6 +163,7 @@ public sealed class FactExtractor
     {
         "Condition" or "Procedure" or "DocumentReference" or "Coverage" => true,
         "Observation" => IsRelevantObservation(json),
+        "QuestionnaireResponse" => json.TryGetProperty("questionnaire", out var q) && q.ValueKind == JsonValueKind.String && _answers.Answers(q.GetString()),
         _ => false,
     };
 
