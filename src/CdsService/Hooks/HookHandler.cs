@@ -3,7 +3,9 @@ using System.Security.Claims;
 using System.Text.Json;
 using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Fhir;
+using Cds.FhirMapping.Dtr;
 using Cds.Service.Discovery;
+using Cds.Service.Dtr;
 using Cds.Service.Hosting;
 using Cds.Service.Ledger;
 using Cds.Service.Policy;
@@ -23,6 +25,7 @@ internal sealed partial class HookHandler(
     CoverageEngine engine,
     IOptions<CdsOptions> options,
     IOptions<SecurityOptions> security,
+    IOptions<DtrOptions> dtr,
     FhirServerGuard fhirServerGuard,
     TimeProvider timeProvider,
     CdsMetrics metrics,
@@ -112,7 +115,7 @@ internal sealed partial class HookHandler(
         ledger.Stage("check");
         var data = await gatherer.GatherAsync(service, request, cancellationToken);
         ledger.Gathered(data);
-        var (record, facts) = await engine.ReadAsync(data.Items, request.PatientId, PatientDataGatherer.Gaps(service, data), cancellationToken);
+        var (record, facts) = await engine.ReadAsync(data.Items.Concat(DtrAnswers.FromPrefetch(request.Prefetch)), request.PatientId, PatientDataGatherer.Gaps(service, data), cancellationToken);
         ledger.Read(record);
         if (record.Count > security.Value.MaxResources)
         {
@@ -167,13 +170,15 @@ internal sealed partial class HookHandler(
             outcomes.Add($"{order.Id}:{decision.Outcome}");
             var assertion = CoverageAssertion.From(decision, coverageReference, engine.PriorAuthorization, mayRequestDocumentation: request.Hook == OrderSign, today, Guid.CreateVersion7(now).ToString(), request.RequestedVersion);
             ledger.Decided(decision, assertion);
-            actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", CoverageInformation.Annotate(order, assertion, engine.Policy.BillingCodes)));
+            ledger.Linked(assertion.AssertionId, DtrAnswers.PreviousAssertion(order), DtrAnswers.AnswersUsed(decision));
+            var questionnaire = QuestionnaireGenerator.Canonical(engine.Policy, new Uri(baseUrl, "fhir/"));
+            actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", DtrAnswers.WithQuestionnaire(CoverageInformation.Annotate(order, assertion, engine.Policy.BillingCodes), assertion, questionnaire)));
             if (request.Hook == OrderSign)
             {
                 cards.Add(CardBuilder.Status(decision, context));
                 if (CardBuilder.Missing(decision, context) is { } missing)
                 {
-                    cards.Add(missing);
+                    cards.Add(DtrAnswers.OfferQuestionnaire(missing, questionnaire, order, coverageReference, dtr.Value.AppUrl));
                 }
             }
             else

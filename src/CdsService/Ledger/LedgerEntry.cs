@@ -108,6 +108,19 @@ internal sealed class LedgerEntry
             detail));
     }
 
+    /// <summary>
+    /// Links the assertion just issued to the one it replaces and to the DTR answers it rests on (kept in the
+    /// decision's detail, so the ledger schema is unchanged).
+    /// </summary>
+    public void Linked(string assertionId, string? supersedes, IReadOnlyList<string> answers)
+    {
+        var i = _decisions.FindLastIndex(d => d.AssertionId == assertionId);
+        if (i >= 0 && (supersedes is not null || answers.Count > 0))
+        {
+            _decisions[i] = _decisions[i] with { Detail = _decisions[i].Detail with { Supersedes = supersedes, Answers = answers.Count > 0 ? answers : null } };
+        }
+    }
+
     /// <summary>The finished record, with the answer exactly as sent (null when the call failed unexpectedly).</summary>
     public HookCallRecord Complete(int status, byte[]? response, IReadOnlyList<CardRecord> cards, string? error = null)
     {
