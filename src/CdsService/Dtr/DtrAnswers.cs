@@ -77,28 +77,6 @@ internal static class DtrAnswers
         [.. decision.Criteria.SelectMany(c => c.Evidence).Concat(decision.Review.SelectMany(r => r.Evidence))
             .Where(e => e.Source == SourceKind.ClinicianAttested).Select(e => e.Reference).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>
-    /// Adds the questionnaire canonical to the order's coverage-information when documentation is asked for (CRD's
-    /// crd-ci-q1: a questionnaire needs doc-needed).
-    /// </summary>
-    public static JsonObject WithQuestionnaire(JsonObject annotatedOrder, CoverageAssertion assertion, string canonical)
-    {
-        if (assertion.DocNeeded is null || annotatedOrder["extension"] is not JsonArray extensions)
-        {
-            return annotatedOrder;
-        }
-
-        foreach (var extension in extensions.OfType<JsonObject>())
-        {
-            if (extension["url"]?.GetValue<string>() == CoverageAssertion.Extension && extension["extension"] is JsonArray parts)
-            {
-                parts.Add(new JsonObject { ["url"] = "questionnaire", ["valueCanonical"] = canonical });
-            }
-        }
-
-        return annotatedOrder;
-    }
-
     /// <summary>The missing-data card with a link to the questionnaire: a SMART launch of the DTR app when one is configured.</summary>
     public static Card OfferQuestionnaire(Card card, string canonical, DraftOrder order, string coverageReference, Uri? appUrl)
     {

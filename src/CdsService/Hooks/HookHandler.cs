@@ -172,7 +172,7 @@ internal sealed partial class HookHandler(
             ledger.Decided(decision, assertion);
             ledger.Linked(assertion.AssertionId, DtrAnswers.PreviousAssertion(order), DtrAnswers.AnswersUsed(decision));
             var questionnaire = QuestionnaireGenerator.Canonical(engine.Policy, new Uri(baseUrl, "fhir/"));
-            actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", DtrAnswers.WithQuestionnaire(CoverageInformation.Annotate(order, assertion, engine.Policy.BillingCodes), assertion, questionnaire)));
+            actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", QuestionnairePointer.Add(CoverageInformation.Annotate(order, assertion, engine.Policy.BillingCodes), assertion, questionnaire)));
             if (request.Hook == OrderSign)
             {
                 cards.Add(CardBuilder.Status(decision, context));
