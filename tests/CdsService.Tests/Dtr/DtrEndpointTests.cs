@@ -244,4 +244,24 @@ public sealed class DtrEndpointTests(SandboxServiceFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
         Assert.Equal("OperationOutcome", outcome!["resourceType"]!.GetValue<string>());
     }
+
+    public static TheoryData<string> MalformedAnswers() => new()
+    {
+        """{"resourceType":"QuestionnaireResponse","id":"qr-bad","questionnaire":"http://localhost/fhir/Questionnaire/dli-45.03","status":"completed","subject":{"reference":"Patient/dli4503-missing-data"},"item":[{"linkId":"I.C.T-cell.percent","answer":[{"valueDecimal":"seventy"}]}]}""",
+        """{"resourceType":"QuestionnaireResponse","id":"qr-bad","questionnaire":"http://localhost/fhir/Questionnaire/dli-45.03","status":"completed","subject":{"reference":"Patient/dli4503-missing-data"},"item":"everything"}""",
+        """{"resourceType":"QuestionnaireResponse","id":"qr-bad","questionnaire":"http://localhost/fhir/Questionnaire/dli-45.03","status":"completed","subject":{"reference":"Patient/dli4503-missing-data"},"item":[{"linkId":"I.B.conditioning","answer":[{"valueCoding":{"system":"urn:cds-policy:dli-45.03:answers","code":"reduced-intensity"}}]},{"linkId":"I.B.conditioning","answer":[{"valueCoding":{"system":"urn:cds-policy:dli-45.03:answers","code":"myeloablative"}}]}]}""",
+        """{"resourceType":"QuestionnaireResponse","id":"qr-bad","questionnaire":"http://localhost/fhir/Questionnaire/dli-45.03","status":"completed","subject":{"reference":"Patient/dli4503-missing-data"},"item":[{"linkId":"I.C.T-cell.percent","answer":[{"valueDecimal":250}]}]}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedAnswers))]
+    public async Task Malformed_or_ambiguous_answers_never_decide_and_never_fail_the_call(string response)
+    {
+        var request = await SampleRequestAsync(MissingData);
+        request["prefetch"]![Cds.Service.Dtr.DtrAnswers.PrefetchKey] = JsonNode.Parse(response);
+        using var client = _factory.CreateSignedClient();
+        var (status, answer) = await Hooks.PostRawAsync(client, "/cds-services/dli-coverage-order-sign/questionnaire-response", request.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("conditional", Hooks.Code(CoverageInformation(answer!), "covered"));
+    }
 }
