@@ -1,3 +1,4 @@
+using Cds.Service.Dtr;
 using Cds.Service.Hooks;
 using Cds.Service.Hosting;
 using Cds.Service.Ledger;
@@ -9,12 +10,14 @@ builder.AddCdsServices();
 builder.AddTelemetry();
 builder.AddCdsSecurity();
 builder.AddLedger();
+builder.AddDtr();
 
 var app = builder.Build();
 app.UseCdsErrorHandling();
 app.UseCdsSecurity();
 app.MapHealth();
 app.MapCdsHooks();
+app.MapDtr();
 app.MapLedger();
 app.MapPolicyPages();
 app.MapSandbox();

@@ -23,10 +23,11 @@ internal static class JsonBody
         AllowDuplicateProperties = false,
     };
 
-    public static async Task<(JsonDocument? Document, BodyProblem? Problem)> ReadAsync(HttpRequest request, long limit, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Reads the body; <paramref name="fhir"/> also accepts <c>application/fhir+json</c> (a FHIR operation).</summary>
+    public static async Task<(JsonDocument? Document, BodyProblem? Problem)> ReadAsync(HttpRequest request, long limit, TimeSpan timeout, CancellationToken cancellationToken, bool fhir = false)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (ContentTypeProblem(request.ContentType) is { } unsupported)
+        if (ContentTypeProblem(request.ContentType, fhir) is { } unsupported)
         {
             return (null, unsupported);
         }
@@ -107,10 +108,10 @@ internal static class JsonBody
         }
     }
 
-    private static BodyProblem? ContentTypeProblem(string? contentType)
+    private static BodyProblem? ContentTypeProblem(string? contentType, bool fhir)
     {
         if (MediaTypeHeaderValue.TryParse(contentType, out var media)
-            && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || (fhir && media.MediaType.Equals("application/fhir+json", StringComparison.OrdinalIgnoreCase)))
             && (!media.Charset.HasValue || media.Charset.Value.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
         {
             return null;

@@ -37,18 +37,19 @@ internal static class CdsHooksEndpoints
     /// Read the body (bounded in size and time, before any slot is taken), wait a bounded time for a slot, decide,
     /// map the outcome to HTTP once, and let the ledger observe it.
     /// </summary>
-    private static async Task<IResult> PostHookAsync(
-        string id,
-        HttpRequest request,
-        HookHandler handler,
-        HookGate gate,
-        IHookObserver observer,
-        IOptions<SecurityOptions> security,
-        IOptions<DeadlineOptions> deadlines,
-        DeadlineMetrics deadlineMetrics,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+    private static Task<IResult> PostHookAsync(string id, HttpRequest request, [AsParameters] HookPipeline pipeline, CancellationToken cancellationToken) =>
+        AnswerAsync(id, request, null, pipeline, cancellationToken);
+
+    /// <summary>
+    /// Read the body (bounded in size and time, before any slot is taken), check it with <paramref name="precheck"/>
+    /// when given (a call that re-submits the hook with more data, such as DTR answers), wait a bounded time for a slot,
+    /// decide, map the outcome to HTTP once, and let the ledger observe it.
+    /// </summary>
+    internal static async Task<IResult> AnswerAsync(string id, HttpRequest request, Func<System.Text.Json.JsonElement, BodyProblem?>? precheck, HookPipeline pipeline, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var (handler, gate, observer, security, deadlines, deadlineMetrics, time) = pipeline;
         var receivedAt = time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
         var (document, problem) = await JsonBody.ReadAsync(request, security.Value.MaxRequestBodyBytes, deadlines.Value.BodyRead, cancellationToken);
@@ -58,7 +59,7 @@ internal static class CdsHooksEndpoints
             var outcome = default(HookOutcome);
             try
             {
-                outcome = await DecideAsync(id, request, document, problem, handler, gate, security.Value, deadlines.Value, deadlineMetrics, cancellationToken);
+                outcome = await DecideAsync(id, request, document, problem, precheck, handler, gate, security.Value, deadlines.Value, deadlineMetrics, cancellationToken);
                 outcome = outcome with { Trace = outcome.Trace with { Stages = [new HookStage("read", Milliseconds(started, read)), .. outcome.Trace.Stages] } };
                 var mapped = Stopwatch.GetTimestamp();
                 var answer = HookResults.Map(outcome);
@@ -86,6 +87,7 @@ internal static class CdsHooksEndpoints
         HttpRequest request,
         System.Text.Json.JsonDocument? document,
         BodyProblem? problem,
+        Func<System.Text.Json.JsonElement, BodyProblem?>? precheck,
         HookHandler handler,
         HookGate gate,
         SecurityOptions security,
@@ -101,6 +103,14 @@ internal static class CdsHooksEndpoints
             }
 
             return new HookOutcome.Rejected(problem.Status, problem.Code, problem.Diagnostics);
+        }
+
+        if (precheck?.Invoke(document.RootElement) is { } refused)
+        {
+            return new HookOutcome.Rejected(refused.Status, refused.Code, refused.Diagnostics)
+            {
+                Trace = HookTrace.Empty with { Request = HookRequest.Parse(document.RootElement, out _) },
+            };
         }
 
         // The budget starts once the body is in: a slow client's own slowness is not the service's latency.
@@ -155,3 +165,13 @@ internal static class CdsHooksEndpoints
 
     private static double Milliseconds(long from, long to) => Math.Round(Stopwatch.GetElapsedTime(from, to).TotalMilliseconds, 3);
 }
+
+/// <summary>What a hook call needs from the host, bound by minimal APIs (<c>[AsParameters]</c>) for every endpoint that answers one.</summary>
+internal sealed record HookPipeline(
+    HookHandler Handler,
+    HookGate Gate,
+    IHookObserver Observer,
+    IOptions<SecurityOptions> Security,
+    IOptions<DeadlineOptions> Deadlines,
+    DeadlineMetrics DeadlineMetrics,
+    TimeProvider Time);

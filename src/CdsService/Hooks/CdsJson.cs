@@ -30,7 +30,11 @@ internal sealed record CardSource(string Label, CardCoding Topic, string? Url = 
 
 internal sealed record CardCoding(string System, string Code, string? Display = null);
 
-internal sealed record CardLink(string Label, string Url, string Type);
+internal sealed record CardLink(string Label, string Url, string Type)
+{
+    /// <summary>SMART links only: the context the launched app receives (DTR: questionnaire, order, coverage).</summary>
+    public string? AppContext { get; init; }
+}
 
 internal sealed record CardExtension(
     [property: JsonPropertyName("davinci-crd.associated-resource")] IReadOnlyList<ResourceReference> AssociatedResource);

@@ -3,11 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cds.FhirMapping.Coverages;
 using Cds.FhirMapping.Crd;
+using Cds.FhirMapping.Dtr;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
 using Cds.Service.Contract;
+using Cds.Service.Dtr;
 using Cds.Service.Hosting;
 using Cds.Service.Policy;
 using Cds.Service.Prefetch;
@@ -27,6 +29,7 @@ internal sealed partial class CrdAnswer(
     EvidenceText words,
     IOptions<CrdOptions> crd,
     IOptions<CdsOptions> options,
+    IOptions<DtrOptions> dtr,
     TimeProvider timeProvider,
     ILogger<CrdAnswer> logger)
 {
@@ -106,6 +109,7 @@ internal sealed partial class CrdAnswer(
         }
 
         var labels = OrderLabel.For(inScope, today);
+        var questionnaire = QuestionnaireGenerator.Canonical(engine.Policy, new Uri(baseUrl, "fhir/"));
         var cards = new List<Card>();
         var suggestionCards = new List<Card>();
         var actions = new List<CdsAction>();
@@ -132,17 +136,18 @@ internal sealed partial class CrdAnswer(
             var assertions = choice.Chosen
                 .Select(c => CoverageAssertion.From(decision, c.Reference, engine.PriorAuthorization, mayRequestDocumentation: request.Hook == HookHandler.OrderSign, today, Guid.CreateVersion7(now).ToString(), request.RequestedVersion))
                 .ToList();
-            decided.AddRange(assertions.Select(a => new DecidedOrder(decision, a)));
+            decided.AddRange(assertions.Select(a => new DecidedOrder(decision, a) { Supersedes = DtrAnswers.PreviousAssertion(order), Answers = DtrAnswers.AnswersUsed(decision) }));
             var paNeeded = assertions[0].PaNeeded;
             if (configuration.CoverageInfo)
             {
-                actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", CoverageInformation.AnnotateAll(order, assertions, engine.Policy.BillingCodes)));
+                var annotated = CoverageInformation.AnnotateAll(order, assertions, engine.Policy.BillingCodes);
+                actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", QuestionnairePointer.Add(annotated, assertions[0], questionnaire)));
                 if (request.Hook == HookHandler.OrderSign)
                 {
                     cards.Add(CardBuilder.Status(decision, context, paNeeded, labels[order.Reference]));
                     if (CardBuilder.Missing(decision, context, labels[order.Reference]) is { } missing)
                     {
-                        cards.Add(missing);
+                        cards.AddRange(DtrAnswers.OfferQuestionnaire(missing, questionnaire, order, assertions[0].CoverageReference, dtr.Value.AppUrl));
                     }
                 }
                 else

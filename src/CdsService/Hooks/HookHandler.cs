@@ -4,6 +4,7 @@ using System.Text.Json;
 using Cds.FhirMapping.Fhir;
 using Cds.Service.Contract;
 using Cds.Service.Discovery;
+using Cds.Service.Dtr;
 using Cds.Service.Hosting;
 using Cds.Service.Policy;
 using Cds.Service.Prefetch;
@@ -111,7 +112,9 @@ internal sealed partial class HookHandler(
         Stage("gather");
 
         // read
-        var read = await engine.ReadAsync(data, request.PatientId, PatientDataGatherer.Gaps(service, data), cancellationToken);
+        // Completed DTR answers in prefetch are read with the chart (clinician-attested evidence).
+        var answers = DtrAnswers.FromPrefetch(request.Prefetch).Select(a => new KeyedItem(DtrAnswers.PrefetchKey, a));
+        var read = await engine.ReadAsync(data with { Keyed = [.. data.Keyed, .. answers] }, request.PatientId, PatientDataGatherer.Gaps(service, data), cancellationToken);
         trace = trace with { NotThisPatient = read.NotThisPatient };
         if (read.Resources > security.Value.MaxResources)
         {

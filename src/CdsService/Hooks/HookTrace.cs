@@ -35,8 +35,16 @@ internal sealed record HookTrace
     public HookTrace Staged(string name, double milliseconds) => this with { Stages = [.. Stages, new HookStage(name, milliseconds)] };
 }
 
-/// <summary>The decision for one order and the CRD coverage assertion issued for it.</summary>
-internal sealed record DecidedOrder(CoverageDecision Decision, CoverageAssertion Assertion);
+/// <summary>
+/// The decision for one order and the CRD coverage assertion issued for it; <see cref="Supersedes"/> is the assertion it
+/// replaces and <see cref="Answers"/> the DTR answers it rests on (a decision after a questionnaire was completed).
+/// </summary>
+internal sealed record DecidedOrder(CoverageDecision Decision, CoverageAssertion Assertion)
+{
+    public string? Supersedes { get; init; }
+
+    public IReadOnlyList<string> Answers { get; init; } = [];
+}
 
 /// <summary>The CRD coverage assertion issued for an order no loaded policy governs.</summary>
 internal sealed record UngovernedOrder(string OrderReference, CoverageAssertion Assertion);

@@ -57,7 +57,7 @@ internal sealed class LedgerEntry
             FhirServer = request?.FhirServer?.AbsoluteUri,
             Status = status,
             Orders = _trace.Orders,
-            Decisions = [.. _trace.Decisions.Select(d => Decided(d.Decision, d.Assertion)), .. _trace.Ungoverned.Select(u => Ungoverned(u.OrderReference, u.Assertion))],
+            Decisions = [.. _trace.Decisions.Select(Decided), .. _trace.Ungoverned.Select(u => Ungoverned(u.OrderReference, u.Assertion))],
             Cards = cards,
             DataSources = _trace.Data?.Sources.ToDictionary(s => s.Key, s => SourceName(s.Value), StringComparer.Ordinal) ?? new Dictionary<string, string>(),
             DataFailures = [.. (_trace.Data?.Failures ?? []).Select(f => new DataFailureRecord(f.Key, f.Reason)), .. NotThisPatient(_trace.NotThisPatient)],
@@ -72,8 +72,9 @@ internal sealed class LedgerEntry
     private static IEnumerable<DataFailureRecord> NotThisPatient(IReadOnlyList<string> references) =>
         references.Count == 0 ? [] : [new DataFailureRecord("not-this-patient", $"{references.Count} resource(s) not referencing the patient were dropped: {string.Join(", ", references.Take(50))}")];
 
-    private static OrderDecisionRecord Decided(CoverageDecision decision, CoverageAssertion assertion)
+    private static OrderDecisionRecord Decided(DecidedOrder decided)
     {
+        var (decision, assertion) = (decided.Decision, decided.Assertion);
         var detail = new DecisionDetail(
             [.. decision.Criteria.Select(c => new CriterionRecord(c.Id, c.Label, StatusName(c.Status), c.Summary, [.. c.Evidence.Select(e => e.Reference).Distinct(StringComparer.Ordinal)]))],
             [.. decision.Missing.Select(m => new MissingRecord(m.Criterion, m.What))],
@@ -82,6 +83,8 @@ internal sealed class LedgerEntry
             assertion.DocPurpose)
         {
             Review = [.. decision.Review.Select(r => new MissingRecord(r.Criterion, r.What))],
+            Supersedes = decided.Supersedes,
+            Answers = decided.Answers.Count > 0 ? decided.Answers : null,
         };
         return new OrderDecisionRecord(
             decision.OrderReference,

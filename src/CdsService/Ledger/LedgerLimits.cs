@@ -67,7 +67,12 @@ internal static class LedgerLimits
             [.. d.Detail.Missing.Select(m => new MissingRecord(Id(m.Criterion)!, Text(m.What)!))],
             [.. d.Detail.Documentation.Select(m => new MissingRecord(Id(m.Criterion)!, Text(m.What)!))],
             [.. d.Detail.InfoNeeded.Select(i => Id(i)!)],
-            [.. d.Detail.DocPurpose.Select(p => Id(p)!)]),
+            [.. d.Detail.DocPurpose.Select(p => Id(p)!)])
+        {
+            Review = [.. d.Detail.Review.Select(m => new MissingRecord(Id(m.Criterion)!, Text(m.What)!))],
+            Supersedes = Id(d.Detail.Supersedes),
+            Answers = d.Detail.Answers is { } answers ? [.. answers.Select(a => Id(a)!)] : null,
+        },
     };
 
     private static string? Id(string? value) => SafeText.Bound(value, Identifier);

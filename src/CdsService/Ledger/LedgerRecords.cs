@@ -89,6 +89,12 @@ internal sealed record DecisionDetail(
 {
     /// <summary>What a reviewer must check (conflicts, text-only or tentative evidence, unreadable data).</summary>
     public IReadOnlyList<MissingRecord> Review { get; init; } = [];
+
+    /// <summary>The assertion this one replaces: the coverage-assertion-id the order already carried (DTR: the answer before the questionnaire).</summary>
+    public string? Supersedes { get; init; }
+
+    /// <summary>The QuestionnaireResponses (clinician-attested answers) the decision rests on, by reference.</summary>
+    public IReadOnlyList<string>? Answers { get; init; }
 }
 
 /// <summary>One criterion: met, not-met or unknown, and the references of the resources it rests on.</summary>

@@ -23,6 +23,7 @@ internal static partial class SandboxEndpoints
     {
         ["sandbox.js"] = "text/javascript; charset=utf-8",
         ["sandbox.css"] = "text/css; charset=utf-8",
+        ["dtr.js"] = "text/javascript; charset=utf-8",
     };
 
     public static WebApplication MapSandbox(this WebApplication app)

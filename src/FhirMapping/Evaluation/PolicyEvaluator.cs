@@ -48,17 +48,22 @@ public sealed class PolicyEvaluator
         var today = DateOnly.FromDateTime(_timeProvider.GetUtcNow().UtcDateTime);
         var facts = Merge(record, order.Indication);
 
-        var (hct, transplant) = _transplant.Evaluate(facts, today);
+        // A clinician's DTR answers fill what the chart leaves unknown, and never override it (AttestedAnswers).
+        var (chart, answers) = AttestedAnswers.Split(facts);
+        CriterionResult Decide(string id, Func<ClinicalFacts, CriterionResult> criterion, Func<ClinicalFacts, IEnumerable<Evidence>> about) =>
+            AttestedAnswers.Decide(_writer, id, f => (criterion(f), 0), about, chart, answers, facts).Result;
+
+        var (hct, transplant) = AttestedAnswers.Decide(_writer, CriterionIds.PriorAllogeneicHct, f => _transplant.Evaluate(f, today), AttestedAnswers.AboutTransplant, chart, answers, facts);
         hct = Incomplete(hct, facts.Gaps, latestWins: false);
         var subCriteria = new Dictionary<string, CriterionResult>(StringComparer.Ordinal)
         {
-            [CriterionIds.RelapsedOrRefractory] = Incomplete(_diseaseStatus.Evaluate(facts, transplant), facts.Gaps, latestWins: true),
-            [CriterionIds.HighRelapseRisk] = Incomplete(_relapseRisk.Evaluate(facts, transplant), facts.Gaps, latestWins: false),
-            [CriterionIds.MixedChimerism] = Incomplete(_chimerism.Evaluate(facts, transplant), facts.Gaps, latestWins: true),
+            [CriterionIds.RelapsedOrRefractory] = Incomplete(Decide(CriterionIds.RelapsedOrRefractory, f => _diseaseStatus.Evaluate(f, transplant), AttestedAnswers.AboutDiseaseStatus), facts.Gaps, latestWins: true),
+            [CriterionIds.HighRelapseRisk] = Incomplete(Decide(CriterionIds.HighRelapseRisk, f => _relapseRisk.Evaluate(f, transplant), AttestedAnswers.AboutRelapseRisk), facts.Gaps, latestWins: false),
+            [CriterionIds.MixedChimerism] = Incomplete(Decide(CriterionIds.MixedChimerism, f => _chimerism.Evaluate(f, transplant), AttestedAnswers.AboutChimerism), facts.Gaps, latestWins: true),
         };
         var ruled = _policy.Rule.Of.Select(id => subCriteria[id]).ToList();
         var i = Combine(ruled);
-        var iii = Incomplete(_otherIndication.Evaluate(facts, order), facts.Gaps, latestWins: true);
+        var iii = Incomplete(Decide(CriterionIds.OtherIndication, f => _otherIndication.Evaluate(f, order), AttestedAnswers.AboutIndication), facts.Gaps, latestWins: true);
         var iv = Incomplete(GeneticModification(order), facts.Gaps, latestWins: false);
         var iNotMet = hct.Status == CriterionStatus.NotMet || i == CriterionStatus.NotMet;
         var ii = _writer.Result(

@@ -23,6 +23,9 @@ public sealed record Evidence(
     /// <summary>When the record says it happened, with its precision (null: undated).</summary>
     public EffectiveTime? When { get; init; }
 
+    /// <summary>Who attested it (a clinician's answer: the QuestionnaireResponse's author reference); null for chart records.</summary>
+    public string? Attester { get; init; }
+
     /// <summary>A relative reference such as <c>Condition/123</c>.</summary>
     public string Reference => Id is null ? ResourceType : $"{ResourceType}/{Id}";
 

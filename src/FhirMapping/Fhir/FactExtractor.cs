@@ -25,6 +25,7 @@ public sealed class FactExtractor
     private readonly ConditioningReader _conditioning;
     private readonly RadiationReader _radiation;
     private readonly BodyMeasureReader _bodyMeasures;
+    private readonly QuestionnaireResponseReader _answers;
 
     public FactExtractor(PolicyDefinition policy)
     {
@@ -40,6 +41,7 @@ public sealed class FactExtractor
         _conditioning = new ConditioningReader(agents);
         _radiation = new RadiationReader(agents);
         _bodyMeasures = new BodyMeasureReader(agents);
+        _answers = new QuestionnaireResponseReader(_vocabulary);
     }
 
     /// <summary>Extracts the facts the policy needs from the whole record.</summary>
@@ -103,6 +105,9 @@ public sealed class FactExtractor
             case DocumentReference document:
                 _documents.Read(document, sink);
                 break;
+            case QuestionnaireResponse response:
+                _answers.Read(response, sink);
+                break;
             case Coverage { Id: { } coverageId } coverage when coverage.Status == FinancialResourceStatusCodes.Active:
                 sink.Coverages.Add(new CoverageFact(coverageId, coverage.Payor.FirstOrDefault()?.Display, coverage.SubscriberId));
                 break;
@@ -115,8 +120,8 @@ public sealed class FactExtractor
     /// <summary>
     /// Reads the patient's resources and Bundles into a record, keeping only the patient's own and deserializing only
     /// what <see cref="Extract"/> uses: Conditions, Procedures, DocumentReferences, Coverages, medications (conditioning
-    /// doses), and the Observations that are chimerism, disease-status, body weight/height or TBI results (judged on their
-    /// JSON code). The facts are the same as from
+    /// doses), QuestionnaireResponses to the policy's DTR questionnaire, and the Observations that are chimerism,
+    /// disease-status, body weight/height or TBI results (judged on their JSON code). The facts are the same as from
     /// <see cref="ClinicalRecord.Parse(IEnumerable{JsonElement}, string)"/>.
     /// </summary>
     public ClinicalRecord Read(IEnumerable<JsonElement> resourcesOrBundles, string patientId) => ClinicalRecord.Parse(resourcesOrBundles, patientId, IsRelevant);
@@ -189,6 +194,7 @@ public sealed class FactExtractor
         "Condition" or "Procedure" or "DocumentReference" or "Coverage" => true,
         "MedicationAdministration" or "MedicationRequest" or "MedicationStatement" or "Medication" => true,
         "Observation" => IsRelevantObservation(json),
+        "QuestionnaireResponse" => json.TryGetProperty("questionnaire", out var q) && q.ValueKind == JsonValueKind.String && _answers.Answers(q.GetString()),
         _ => false,
     };
 
