@@ -78,6 +78,32 @@ public sealed class DeadlineTests
     }
 
     [Fact]
+    public async Task GivenACallRefused503_WhenTheLedgerIsRead_ThenTheRefusalIsOnRecordWithItsHookInstanceAndNoResponseCards()
+    {
+        // Arrange: the ledger observes every outcome at the endpoint, a 503 included.
+        await using var backend = await Ledger.LedgerBackend.CreateAsync(Ledger.LedgerBackend.Sqlite);
+        using var factory = backend.Configure(new CdsServiceFactory())
+            .With("Cds:MaxConcurrentHooks", "1")
+            .With("Cds:Deadlines:MaxQueuedHooks", "0");
+        using var client = factory.CreateSignedClient();
+        ServeSlowConditions(factory, TimeSpan.FromMilliseconds(1500));
+        var first = PostQueryingAsync(factory, client);
+        await WaitForEhrCallAsync(factory);
+        var refused = Repository.Sample("order-sign-meets-criteria.json");
+        var instance = Guid.NewGuid().ToString();
+        refused["hookInstance"] = instance;
+
+        // Act
+        var (status, _) = await Hooks.PostAsync(client, Hooks.SignService, refused);
+        await first;
+        await factory.DisposeAsync(); // drains the ledger writer
+
+        // Assert
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(1, await backend.ScalarAsync($"SELECT COUNT(*) FROM hook_call WHERE hook_instance = '{instance}' AND status = 503 AND patient_id = '{Hooks.PatientId}' AND response LIKE '%throttled%'"));
+    }
+
+    [Fact]
     public async Task GivenNoRoomInTheQueue_WhenASlotIsBusy_ThenTheNextCallIs503()
     {
         // Arrange: one slot, nobody may wait.
