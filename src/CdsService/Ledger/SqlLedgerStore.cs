@@ -296,7 +296,10 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             }
         }
 
-        return new LedgerAssertion(call.Decisions.Single(d => d.AssertionId == assertionId), call, feedback);
+        // The retention purge may remove the call between these reads: then the assertion is gone, not an error.
+        return call.Decisions.SingleOrDefault(d => d.AssertionId == assertionId) is { } decision
+            ? new LedgerAssertion(decision, call, feedback)
+            : null;
     }
 
     public async Task<IReadOnlyList<AssertionSummary>> SearchAsync(string patientId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
