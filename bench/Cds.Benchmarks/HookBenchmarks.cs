@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Cds.FhirMapping.Coverages;
 using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
@@ -54,12 +55,13 @@ public class HookBenchmarks
         }
 
         var facts = _extractor.Extract(ClinicalRecord.Parse(request.Prefetch.Values, request.PatientId));
+        var coverage = CoverageRecord.Read(request.Prefetch.Values, request.PatientId).Coverages[0].Reference;
         var cards = new List<Card>();
         var actions = new List<CdsAction>();
         foreach (var order in orders.Where(_extractor.IsPolicyOrder))
         {
             var decision = _evaluator.Evaluate(facts, _extractor.ExtractOrder(order));
-            var assertion = CoverageAssertion.From(decision, $"Coverage/{facts.ActiveCoverages[0].Id}", "auth-needed", mayRequestDocumentation: true, DateOnly.FromDateTime(DateTime.UtcNow), Guid.CreateVersion7().ToString());
+            var assertion = CoverageAssertion.From(decision, coverage, "auth-needed", mayRequestDocumentation: true, DateOnly.FromDateTime(DateTime.UtcNow), Guid.CreateVersion7().ToString());
             actions.Add(new CdsAction("update", $"Coverage information for {order.Reference}", CoverageInformation.Annotate(order, assertion, BillingCode)));
             cards.Add(CardBuilder.Status(decision, _context));
             if (CardBuilder.Missing(decision, _context) is { } missing)

@@ -32,23 +32,4 @@ public sealed class ClinicalRecordTests
         Assert.Equal(2, record.Count);
         Assert.Equal(1, record.Unreadable);
     }
-
-    [Fact]
-    public void GivenCoverages_WhenExtracted_ThenOnlyActiveCoveragesAreFactsWithPayerAndSubscriber()
-    {
-        // Arrange
-        var cancelled = FhirFixtures.Resource("Coverage/cov-regence-ppo");
-        cancelled["id"] = "cov-old-hmo";
-        cancelled["status"] = "cancelled";
-        var record = ClinicalRecord.Parse(FhirFixtures.PatientRecord([FhirFixtures.Resource("Coverage/cov-regence-ppo"), cancelled]), Dli.PatientId);
-
-        // Act
-        var facts = Dli.Extractor.Extract(record);
-
-        // Assert
-        var coverage = Assert.Single(facts.ActiveCoverages);
-        Assert.Equal("cov-regence-ppo", coverage.Id);
-        Assert.Equal("Regence BlueCross BlueShield of Oregon", coverage.Payer);
-        Assert.Equal("RBS604411872", coverage.SubscriberId);
-    }
 }

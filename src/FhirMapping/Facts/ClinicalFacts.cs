@@ -82,9 +82,6 @@ public sealed record ChimerismFact(Evidence Evidence, string Specimen, string Li
 
 public sealed record DocumentFact(Evidence Evidence);
 
-/// <summary>An active Coverage of the patient.</summary>
-public sealed record CoverageFact(string Id, string? Payer, string? SubscriberId);
-
 /// <summary>A code with its system, as found in a record.</summary>
 public sealed record CodeRef(string? System, string? Code, string? Display);
 
@@ -114,7 +111,6 @@ public sealed record ClinicalFacts
 
     public IReadOnlyList<DocumentFact> Notes { get; init; } = [];
 
-    public IReadOnlyList<CoverageFact> ActiveCoverages { get; init; } = [];
 
     /// <summary>Data that could not be read or was cut off; criteria that read these types are not decided against the patient.</summary>
     public IReadOnlyList<DataGap> Gaps { get; init; } = [];

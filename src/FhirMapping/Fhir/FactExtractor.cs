@@ -108,9 +108,6 @@ public sealed class FactExtractor
             case QuestionnaireResponse response:
                 _answers.Read(response, sink);
                 break;
-            case Coverage { Id: { } coverageId } coverage when coverage.Status == FinancialResourceStatusCodes.Active:
-                sink.Coverages.Add(new CoverageFact(coverageId, coverage.Payor.FirstOrDefault()?.Display, coverage.SubscriberId));
-                break;
         }
     }
 
@@ -119,7 +116,7 @@ public sealed class FactExtractor
 
     /// <summary>
     /// Reads the patient's resources and Bundles into a record, keeping only the patient's own and deserializing only
-    /// what <see cref="Extract"/> uses: Conditions, Procedures, DocumentReferences, Coverages, medications (conditioning
+    /// what <see cref="Extract"/> uses: Conditions, Procedures, DocumentReferences, medications (conditioning
     /// doses), QuestionnaireResponses to the policy's DTR questionnaire, and the Observations that are chimerism,
     /// disease-status, body weight/height or TBI results (judged on their JSON code). The facts are the same as from
     /// <see cref="ClinicalRecord.Parse(IEnumerable{JsonElement}, string)"/>.
@@ -191,7 +188,7 @@ public sealed class FactExtractor
 
     private bool IsRelevant(string resourceType, JsonElement json) => resourceType switch
     {
-        "Condition" or "Procedure" or "DocumentReference" or "Coverage" => true,
+        "Condition" or "Procedure" or "DocumentReference" => true,
         "MedicationAdministration" or "MedicationRequest" or "MedicationStatement" or "Medication" => true,
         "Observation" => IsRelevantObservation(json),
         "QuestionnaireResponse" => json.TryGetProperty("questionnaire", out var q) && q.ValueKind == JsonValueKind.String && _answers.Answers(q.GetString()),

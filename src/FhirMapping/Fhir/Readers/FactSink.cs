@@ -34,7 +34,6 @@ internal sealed class FactSink
 
     public List<DocumentFact> Notes { get; } = [];
 
-    public List<CoverageFact> Coverages { get; } = [];
 
     /// <summary>Records whose deciding value could not be read (a coded result with no readable value).</summary>
     public List<DataGap> Gaps { get; } = [];
@@ -57,7 +56,6 @@ internal sealed class FactSink
         },
         NonMalignantIndications = NonMalignant,
         Notes = Notes,
-        ActiveCoverages = Coverages,
         Gaps = [.. gaps, .. Gaps],
     };
 }
