@@ -44,7 +44,7 @@ internal static class DtrEndpoints
     private static IResult GetQuestionnaire(string id, HttpRequest request, CoverageEngine engine) =>
         id == DtrItems.QuestionnaireId(engine.Policy.Id)
             ? Fhir(QuestionnaireGenerator.Generate(engine.Policy, FhirBase(request)))
-            : Problem(StatusCodes.Status404NotFound, "not-found", $"There is no Questionnaire '{id}'; this service has '{DtrItems.QuestionnaireId(engine.Policy.Id)}'.");
+            : Problem(StatusCodes.Status404NotFound, "not-found", $"There is no Questionnaire '{LogText.Safe(id, 100)}'; this service has '{DtrItems.QuestionnaireId(engine.Policy.Id)}'.");
 
     private static async Task<IResult> PostPackageAsync(HttpRequest request, CoverageEngine engine, IOptions<SecurityOptions> security, IOptions<DeadlineOptions> deadlines, CancellationToken cancellationToken)
     {

@@ -37,12 +37,6 @@ internal sealed partial class HookHandler(
     /// <summary>CRD versions this service answers (<c>davinci-crd.requestedVersion</c>).</summary>
     public static readonly IReadOnlyList<string> SupportedCrdVersions = ["2.0", "2.2"];
 
-    /// <summary>
-    /// An error answer (OperationOutcome). Kept only so that branches written against it still build when merged; new
-    /// code calls <see cref="Contract.Problem.Result"/>, the one place the error shape is decided.
-    /// </summary>
-    internal static IResult Problem(int status, string code, string diagnostics) => Contract.Problem.Result(status, code, diagnostics);
-
     public async Task<HookOutcome> HandleAsync(HookCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
