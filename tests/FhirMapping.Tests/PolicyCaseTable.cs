@@ -142,19 +142,21 @@ internal static class PolicyCaseTable
         },
         new()
         {
-            Name = "meets: chronic GVHD (D89.811) with Z94.84 transplant status implies the allogeneic graft",
+            Name = "needs review: chronic GVHD (D89.811) with Z94.84 transplant status implies the allogeneic graft, but without its date the relapse and the conditioning cannot be tied to it",
             Record = [.. Context, AmlDiagnosis, AmlRelapse, "Condition/cond-hct-status-z9484", "Condition/cond-gvhd-chronic-2024", ReducedIntensity, MixedCd3],
-            Outcome = DecisionOutcome.MeetsCriteria, Deciding = "I",
-            Statuses = "HCT=M I.A=M I.B=M I.C=M II=N III=N IV=N",
+            Outcome = DecisionOutcome.CannotBeDetermined, Deciding = "I",
+            Statuses = "HCT=M I.A=U I.B=U I.C=M II=U III=N IV=N",
             Cites = ["HCT <- Condition/cond-gvhd-chronic-2024 D89.811", "HCT <- Observation/obs-chim-cd3-mixed-2025"],
+            Review = ["I.A", "I.B"],
         },
         new()
         {
-            Name = "meets: chimerism testing alone implies the allogeneic graft",
+            Name = "needs review: chimerism testing alone implies the allogeneic graft, but without its date the relapse and the graft processing cannot be tied to it",
             Record = [.. Context, AmlDiagnosis, AmlRelapse, "Procedure/proc-graft-tcd-38210-2024", "Observation/obs-chim-cd33-mixed-2025"],
-            Outcome = DecisionOutcome.MeetsCriteria, Deciding = "I",
-            Statuses = "HCT=M I.A=M I.B=M I.C=M II=N III=N IV=N",
+            Outcome = DecisionOutcome.CannotBeDetermined, Deciding = "I",
+            Statuses = "HCT=M I.A=U I.B=U I.C=M II=U III=N IV=N",
             Cites = ["HCT <- Observation/obs-chim-cd33-mixed-2025 ENGR-CD33"],
+            Review = ["I.A", "I.B"],
         },
         new()
         {
@@ -185,11 +187,12 @@ internal static class PolicyCaseTable
         },
         new()
         {
-            Name = "meets: a prior DLI (CPT 38242) with no transplant record implies the allogeneic graft",
+            Name = "needs review: a prior DLI (CPT 38242) with no transplant record implies the allogeneic graft, but not when it was",
             Record = [.. Context, AmlDiagnosis, AmlRelapse, "Procedure/proc-dli-prior-2024", ReducedIntensity, MixedCd3],
-            Outcome = DecisionOutcome.MeetsCriteria, Deciding = "I",
-            Statuses = "HCT=M I.A=M I.B=M I.C=M II=N III=N IV=N",
+            Outcome = DecisionOutcome.CannotBeDetermined, Deciding = "I",
+            Statuses = "HCT=M I.A=U I.B=U I.C=M II=U III=N IV=N",
             Cites = ["HCT <- Procedure/proc-dli-prior-2024 38242 ~ implies a prior allogeneic graft"],
+            Review = ["I.A", "I.B"],
         },
 
         // ---- II: not medically necessary, on positive evidence only ----

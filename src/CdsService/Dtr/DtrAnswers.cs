@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cds.FhirMapping.Crd;
+using Cds.FhirMapping.Dtr;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
@@ -26,7 +27,7 @@ internal static class DtrAnswers
         prefetch.TryGetValue(PrefetchKey, out var value) && value.ValueKind == JsonValueKind.Object ? [value] : [];
 
     /// <summary>True when the body's prefetch holds a completed (or amended) response to a questionnaire of this service.</summary>
-    public static bool HasCompletedAnswers(JsonElement body, string questionnaireId)
+    public static bool HasCompletedAnswers(JsonElement body, string policyId)
     {
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("prefetch", out var prefetch) || prefetch.ValueKind != JsonValueKind.Object
             || !prefetch.TryGetProperty(PrefetchKey, out var value) || value.ValueKind != JsonValueKind.Object)
@@ -39,7 +40,7 @@ internal static class DtrAnswers
             : [value];
         return responses.Any(r => Is(r, "QuestionnaireResponse")
             && r.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String && (status.ValueEquals("completed") || status.ValueEquals("amended"))
-            && r.TryGetProperty("questionnaire", out var q) && q.ValueKind == JsonValueKind.String && q.GetString()!.Split('|')[0].EndsWith($"Questionnaire/{questionnaireId}", StringComparison.Ordinal));
+            && r.TryGetProperty("questionnaire", out var q) && q.ValueKind == JsonValueKind.String && DtrItems.IsQuestionnaire(q.GetString(), policyId));
     }
 
     private static bool Is(JsonElement resource, string type) =>

@@ -75,7 +75,7 @@ internal static class DtrEndpoints
         return CdsHooksEndpoints.AnswerAsync(
             id,
             request,
-            body => DtrAnswers.HasCompletedAnswers(body, questionnaire)
+            body => DtrAnswers.HasCompletedAnswers(body, engine.Policy.Id)
                 ? null
                 : new BodyProblem(StatusCodes.Status422UnprocessableEntity, "required", $"prefetch.{DtrAnswers.PrefetchKey} must hold a completed QuestionnaireResponse to Questionnaire/{questionnaire} (or a Bundle with one)."),
             pipeline,

@@ -170,7 +170,7 @@ internal static partial class LedgerEndpoints
     private static void NoStore(HttpContext context) => context.Response.Headers.CacheControl = "no-store";
 
     private static string Reader(ClaimsPrincipal user) =>
-        LogText.Safe(user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.FindFirst("azp")?.Value) ?? "unknown";
+        LogText.Safe(user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value ?? user.FindFirst("azp")?.Value ?? "unknown");
 
     private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger("Cds.Service.Ledger.Access");
 

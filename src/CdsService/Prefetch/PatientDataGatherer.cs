@@ -32,7 +32,6 @@ internal sealed partial class PatientDataGatherer(
     /// </summary>
     private static readonly HashSet<string> SupplementaryKeys = new(StringComparer.Ordinal) { "medicationAdministrations", "medicationRequests", "bodyMeasures" };
 
-    /// <summary>The prefetch keys that are missing (absent or an OperationOutcome) and would have to be queried.</summary>
     /// <summary>
     /// The data failures as gaps by resource type (the type the key's prefetch template searches), for the policy: a
     /// criterion that reads a type with a gap is not decided against the patient. The Coverage is handled apart.
@@ -44,6 +43,7 @@ internal sealed partial class PatientDataGatherer(
             .Select(f => new DataGap(f.Template.Split('?', '/')[0], $"{f.Failure.Key}: {f.Failure.Reason}"))
             .Where(g => g.ResourceType != "Coverage");
 
+    /// <summary>The prefetch keys that are missing (absent or an OperationOutcome) and would have to be queried.</summary>
     public static IReadOnlyList<string> KeysToQuery(ServiceDefinition service, HookRequest request) =>
         service.Prefetch
             .Select(p => p.Key)

@@ -67,4 +67,18 @@ public static class DtrItems
 
     /// <summary>The questionnaire's id: the policy's id (<c>dli-45.03</c>).</summary>
     public static string QuestionnaireId(string policyId) => policyId;
+
+    /// <summary>True when a canonical names this policy's questionnaire (<c>…/Questionnaire/{id}</c>, any version).</summary>
+    public static bool IsQuestionnaire(string? canonical, string policyId)
+    {
+        if (string.IsNullOrEmpty(canonical))
+        {
+            return false;
+        }
+
+        var bar = canonical.IndexOf('|', StringComparison.Ordinal);
+        var url = bar >= 0 ? canonical[..bar] : canonical;
+        var path = $"Questionnaire/{QuestionnaireId(policyId)}";
+        return url == path || url.EndsWith($"/{path}", StringComparison.Ordinal);
+    }
 }

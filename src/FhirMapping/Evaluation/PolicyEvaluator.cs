@@ -55,10 +55,13 @@ public sealed class PolicyEvaluator
 
         var (hct, transplant) = AttestedAnswers.Decide(_writer, CriterionIds.PriorAllogeneicHct, f => _transplant.Evaluate(f, today), AttestedAnswers.AboutTransplant, chart, answers, facts);
         hct = Incomplete(hct, facts.Gaps, latestWins: false);
+
+        // An allogeneic HCT on record without its date: nothing can be told to belong to it or to come after it.
+        var undated = hct.Status == CriterionStatus.Met && transplant is null;
         var subCriteria = new Dictionary<string, CriterionResult>(StringComparer.Ordinal)
         {
-            [CriterionIds.RelapsedOrRefractory] = Incomplete(Decide(CriterionIds.RelapsedOrRefractory, f => _diseaseStatus.Evaluate(f, transplant), AttestedAnswers.AboutDiseaseStatus), facts.Gaps, latestWins: true),
-            [CriterionIds.HighRelapseRisk] = Incomplete(Decide(CriterionIds.HighRelapseRisk, f => _relapseRisk.Evaluate(f, transplant), AttestedAnswers.AboutRelapseRisk), facts.Gaps, latestWins: false),
+            [CriterionIds.RelapsedOrRefractory] = Incomplete(Decide(CriterionIds.RelapsedOrRefractory, f => _diseaseStatus.Evaluate(f, transplant, undated), AttestedAnswers.AboutDiseaseStatus), facts.Gaps, latestWins: true),
+            [CriterionIds.HighRelapseRisk] = Incomplete(Decide(CriterionIds.HighRelapseRisk, f => _relapseRisk.Evaluate(f, transplant, undated), AttestedAnswers.AboutRelapseRisk), facts.Gaps, latestWins: false),
             [CriterionIds.MixedChimerism] = Incomplete(Decide(CriterionIds.MixedChimerism, f => _chimerism.Evaluate(f, transplant), AttestedAnswers.AboutChimerism), facts.Gaps, latestWins: true),
         };
         var ruled = _policy.Rule.Of.Select(id => subCriteria[id]).ToList();

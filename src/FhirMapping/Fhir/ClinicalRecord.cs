@@ -21,7 +21,6 @@ public sealed class ClinicalRecord
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly List<string> _notThisPatient = [];
     private readonly List<DataGap> _gaps = [];
-    private readonly List<string> _unreadable = [];
     private readonly Func<string, JsonElement, bool>? _relevant;
     private readonly string _patientId;
 
@@ -37,9 +36,6 @@ public sealed class ClinicalRecord
 
     /// <summary>Resources dropped because they are another patient's or name no patient: "Type/id" (never content).</summary>
     public IReadOnlyList<string> NotThisPatient => _notThisPatient;
-
-    /// <summary>Resources that could not be read as FHIR R4: "Type/id" (never content).</summary>
-    public IReadOnlyList<string> UnreadableResources => _unreadable;
 
     /// <summary>Data that could not be read or was cut off, by resource type.</summary>
     public IReadOnlyList<DataGap> Gaps => _gaps;
@@ -146,7 +142,6 @@ public sealed class ClinicalRecord
         {
             Unreadable++;
             var reference = id is null ? type : $"{type}/{id}";
-            _unreadable.Add(reference);
             _gaps.Add(new DataGap(type, $"{reference} could not be read as FHIR R4"));
         }
     }

@@ -166,7 +166,7 @@ public sealed class FactExtractor
         }
 
         // A preliminary result may still change: it is read, but as tentative.
-        var certainty = observation.Status is ObservationStatus.Preliminary ? Certainty.Tentative : Certainty.Confirmed;
+        var certainty = observation.Status is ObservationStatus.Preliminary or ObservationStatus.Unknown ? Certainty.Tentative : Certainty.Confirmed;
         var when = FhirDates.Read(observation.Effective) ?? (observation.Issued is { } issued ? FhirDates.Read(issued) : null);
         if (_diseaseStatus.IsDiseaseStatus(observation))
         {

@@ -433,4 +433,86 @@ public sealed class EvidenceModelTests
         Assert.Equal(CriterionStatus.Unknown, decision["I.C"].Status);
         Assert.Contains(decision["I.C"].Review, r => r.What.Contains("Observation/obs-chim-broken", StringComparison.Ordinal));
     }
+
+    // ---- Review follow-ups: uncertain statuses, newer tentative records, refuted indications ----
+
+    [Theory]
+    [InlineData("unknown")]
+    [InlineData("stopped")]
+    public void GivenTheOnlyAllogeneicHctWithAnUnknownOrStoppedStatus_WhenEvaluated_ThenThePreconditionIsForReviewNotMet(string status)
+    {
+        // Arrange: no chimerism result either, so nothing else implies the graft.
+        var fixture = new EvidenceFixture().Remove(MixedCd3);
+        fixture[Hct]["status"] = status;
+
+        var decision = fixture.Decide();
+
+        Assert.Equal(CriterionStatus.Unknown, decision["HCT"].Status);
+        Assert.Contains(decision["HCT"].Review, r => r.Reason == "Tentative record");
+        Assert.Equal(DecisionOutcome.CannotBeDetermined, decision.Outcome);
+    }
+
+    [Fact]
+    public void GivenTheOnlyChimerismResultWithStatusUnknown_WhenEvaluated_ThenItDoesNotDecide()
+    {
+        var fixture = new EvidenceFixture();
+        fixture[MixedCd3]["status"] = "unknown";
+
+        var decision = fixture.Decide();
+
+        Assert.Equal(CriterionStatus.Unknown, decision["I.C"].Status);
+    }
+
+    [Fact]
+    public void GivenARelapseAndANewerRemissionThatIsOnlyProvisional_WhenEvaluated_ThenTheRelapseDoesNotDecideAlone()
+    {
+        var fixture = new EvidenceFixture();
+        fixture.AddCopy("Condition/cond-aml-remission-2024", "cond-aml-remission-provisional", c =>
+        {
+            c["onsetDateTime"] = "2025-06-01";
+            c["recordedDate"] = "2025-06-01";
+            c["abatementDateTime"] = "2025-06-01";
+            c["verificationStatus"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/condition-ver-status", ["code"] = "provisional" }) };
+        });
+
+        var decision = fixture.Decide();
+
+        Assert.Equal(CriterionStatus.Unknown, decision["I.A"].Status);
+        Assert.Contains(decision["I.A"].Review, r => r.Reason == "Tentative record newer than the relapse");
+    }
+
+    [Fact]
+    public void GivenAMixedResultAndANewerPreliminaryFullDonorResultInTheSameSeries_WhenEvaluated_ThenTheMixedResultDoesNotDecideAlone()
+    {
+        var fixture = new EvidenceFixture();
+        fixture.AddCopy(MixedCd3, "obs-chim-cd3-preliminary-full", o =>
+        {
+            o["status"] = "preliminary";
+            o["effectiveDateTime"] = "2025-06-01";
+            o["valueQuantity"]!["value"] = 99;
+        });
+
+        var decision = fixture.Decide();
+
+        Assert.Equal(CriterionStatus.Unknown, decision["I.C"].Status);
+        Assert.Contains(decision["I.C"].Review, r => r.Reason == "Preliminary result newer than the mixed one");
+    }
+
+    [Fact]
+    public void GivenATransplantIndicationThatIsARefutedCondition_WhenNoMalignancyIsOnRecord_ThenItIsNotAnotherIndication()
+    {
+        // Arrange: no malignancy; the HCT's reasonReference names a sickle-cell Condition that was refuted.
+        var fixture = new EvidenceFixture().Remove(Relapse).Add(Fixtures.FhirFixtures.Resource("Condition/cond-sickle-cell"));
+        fixture["Condition/cond-sickle-cell"]["verificationStatus"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/condition-ver-status", ["code"] = "refuted" }) };
+        fixture[Hct]["reasonReference"] = new JsonArray(new JsonObject { ["reference"] = "Condition/cond-sickle-cell" });
+        fixture[Hct].Remove("reasonCode");
+        fixture.Order.Remove("reasonReference");
+
+        // Act
+        var decision = fixture.Decide();
+
+        // Assert
+        Assert.NotEqual(CriterionStatus.Met, decision["III"].Status);
+        Assert.NotEqual(DecisionOutcome.Investigational, decision.Outcome);
+    }
 }

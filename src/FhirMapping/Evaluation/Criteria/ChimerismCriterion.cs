@@ -69,6 +69,17 @@ internal sealed class ChimerismCriterion(CriterionWriter writer, ThresholdsDocum
             }
         }
 
+        // A newer preliminary result in a mixed series may say full donor: the older mixed result does not decide alone.
+        var newerPreliminary = tentative
+            .Where(t => mixed.Any(m => m.Specimen == t.Specimen && m.Lineage == t.Lineage && Chronology.Relative(t.Evidence.When, m.Evidence.When) == TimePosition.After)
+                && t.Read(threshold) != ChimerismReading.Mixed)
+            .ToList();
+        if (newerPreliminary.Count > 0)
+        {
+            return writer.Review(Id, "Mixed chimerism on record, but a newer preliminary result may say otherwise", [.. mixed.Select(c => c.Evidence), .. newerPreliminary.Select(c => c.Evidence)],
+                CriterionWriter.Item(Id, "Preliminary result newer than the mixed one", newerPreliminary.Select(c => c.Evidence), "wait for the final result"));
+        }
+
         if (mixed.Count > 0)
         {
             var lineages = string.Join(", ", mixed.Select(c => $"{c.Lineage} {Format(c.DonorPercent)}%").Distinct(StringComparer.Ordinal));

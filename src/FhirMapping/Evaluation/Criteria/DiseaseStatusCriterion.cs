@@ -12,12 +12,27 @@ internal sealed class DiseaseStatusCriterion(CriterionWriter writer)
 {
     private const string Id = CriterionIds.RelapsedOrRefractory;
 
-    public CriterionResult Evaluate(ClinicalFacts facts, EffectiveTime? transplant)
+    /// <param name="facts">The patient's facts.</param>
+    /// <param name="transplant">When the latest allogeneic HCT was (null: unknown).</param>
+    /// <param name="undatedTransplant">True when an allogeneic HCT is on record (or implied) but its date is not.</param>
+    public CriterionResult Evaluate(ClinicalFacts facts, EffectiveTime? transplant, bool undatedTransplant)
     {
         var heme = facts.Malignancies.Where(m => m.Kind == MalignancyKind.Hematologic && m.Evidence.Certainty == Certainty.Confirmed).ToList();
         if (heme.Count == 0)
         {
             return WithoutHematologicMalignancy(facts);
+        }
+
+        // Without the transplant's date no status can be told current or stale: the relapse that led to the transplant
+        // and a relapse after it look alike. The record is for review, whichever way it points.
+        if (undatedTransplant)
+        {
+            var dated = facts.DiseaseStatus.Where(s => s.Evidence.Certainty == Certainty.Confirmed).Select(s => s.Evidence).ToList();
+            if (dated.Count > 0)
+            {
+                return writer.Review(Id, "Disease status on record, but the transplant's date is not, so it cannot be told current", dated,
+                    CriterionWriter.Item(Id, "Transplant date unknown", dated, "record the date of the allogeneic HCT"));
+            }
         }
 
         var diseases = heme.Select(m => m.Disease).Distinct(StringComparer.Ordinal).ToList();
@@ -76,6 +91,18 @@ internal sealed class DiseaseStatusCriterion(CriterionWriter writer)
             {
                 remission.AddRange(latest);
             }
+        }
+
+        // A newer remission that is only tentative does not let an older relapse decide, nor does it decide itself.
+        var newerTentativeRemission = tentative
+            .Where(t => t.Status == DiseaseStatus.Remission && relapsed.Count > 0
+                && relapsed.All(r => Chronology.Relative(t.Evidence.When, r.Evidence.When) == TimePosition.After))
+            .ToList();
+        if (newerTentativeRemission.Count > 0)
+        {
+            List<Evidence> evidence = [.. relapsed.Select(r => r.Evidence), .. newerTentativeRemission.Select(t => t.Evidence)];
+            return writer.Review(Id, "A relapse is on record, but a newer record of remission is only tentative", evidence,
+                CriterionWriter.Item(Id, "Tentative record newer than the relapse", newerTentativeRemission.Select(t => t.Evidence), "confirm the current disease status"));
         }
 
         if (relapsed.Count > 0)

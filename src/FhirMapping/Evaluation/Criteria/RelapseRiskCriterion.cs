@@ -19,7 +19,10 @@ internal sealed class RelapseRiskCriterion(CriterionWriter writer, ThresholdsDoc
 
     private readonly ConditioningAssessor _assessor = new(conditioningTerms);
 
-    public CriterionResult Evaluate(ClinicalFacts facts, EffectiveTime? transplant)
+    /// <param name="facts">The patient's facts.</param>
+    /// <param name="transplant">When the latest allogeneic HCT was (null: unknown).</param>
+    /// <param name="undatedTransplant">True when an allogeneic HCT is on record (or implied) but its date is not.</param>
+    public CriterionResult Evaluate(ClinicalFacts facts, EffectiveTime? transplant, bool undatedTransplant)
     {
         var doses = transplant is null ? null : _assessor.Assess(facts.Conditioning, transplant);
         var derived = Derived(doses);
@@ -27,6 +30,13 @@ internal sealed class RelapseRiskCriterion(CriterionWriter writer, ThresholdsDoc
         var unplaced = new List<RelapseRiskFact>();
         foreach (var signal in facts.RelapseRisk.Where(r => r.Evidence.Certainty == Certainty.Confirmed))
         {
+            // Without the transplant's date a graft or conditioning record cannot be tied to it (it may be an earlier one's).
+            if (undatedTransplant)
+            {
+                unplaced.Add(signal);
+                continue;
+            }
+
             if (transplant is null || signal.Evidence.When is not { } when)
             {
                 inWindow.Add(signal);
@@ -68,7 +78,8 @@ internal sealed class RelapseRiskCriterion(CriterionWriter writer, ThresholdsDoc
 
         // A stated intensity is checked against the doses; when the dose records could not be read it cannot be.
         var doseGaps = facts.Gaps.Where(g => g.ResourceType is "MedicationAdministration" or "MedicationRequest" or "MedicationStatement").ToList();
-        if (highRisk.Count > 0 && doseGaps.Count > 0 && highRisk.All(s => s.Signal == RelapseRiskSignal.ReducedIntensityConditioning && s != derived))
+        // Missing doses also lower a derived total, so a regimen derived as reduced from partial doses is not decided either.
+        if (highRisk.Count > 0 && doseGaps.Count > 0 && highRisk.All(s => s.Signal == RelapseRiskSignal.ReducedIntensityConditioning))
         {
             return writer.Review(Id, "Reduced-intensity conditioning is stated, but the conditioning doses could not be read to check it", [.. highRisk.Select(s => s.Evidence)],
                 CriterionWriter.Item(Id, $"Stated conditioning intensity not checked against the doses (data could not be read: {string.Join("; ", doseGaps.Select(g => g.What).Distinct())})", highRisk.Select(s => s.Evidence)));
@@ -114,7 +125,7 @@ internal sealed class RelapseRiskCriterion(CriterionWriter writer, ThresholdsDoc
 
         if (unplaced.Count > 0)
         {
-            reviews.Add(CriterionWriter.Item(Id, "Dated so that it cannot be placed in the transplant's window", unplaced.Select(s => s.Evidence)));
+            reviews.Add(CriterionWriter.Item(Id, undatedTransplant ? "Transplant date unknown, so these cannot be tied to it" : "Dated so that it cannot be placed in the transplant's window", unplaced.Select(s => s.Evidence)));
         }
 
         var evidence = inWindow.Concat(unplaced).Concat(derived is null ? [] : [derived]).Select(s => s.Evidence).Concat(doses?.Evidence ?? []).Distinct().ToList();

@@ -73,6 +73,10 @@ internal sealed class ConditionReader(Vocabulary vocabulary, DiagnosisReader dia
         }
     }
 
+    /// <summary>True when the Condition's verification status is confirmed (or absent): not refuted, in error or tentative.</summary>
+    public static bool IsConfirmed(Condition condition) =>
+        condition.VerificationStatus?.Coding.FirstOrDefault()?.Code is null or "confirmed";
+
     public DonorType? Donor(Coding coding) =>
         vocabulary.HctAllogeneic.Contains(coding.System, coding.Code) ? DonorType.Allogeneic
         : vocabulary.HctAutologous.Contains(coding.System, coding.Code) ? DonorType.Autologous

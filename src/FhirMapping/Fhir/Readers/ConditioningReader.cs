@@ -22,6 +22,14 @@ internal sealed class ConditioningReader(AgentNames names)
             return;
         }
 
+        // A stopped infusion or one of unknown status gave an unknown part of its dose: the doses are incomplete.
+        if (administration.Status is MedicationAdministration.MedicationAdministrationStatusCodes.Stopped
+            or MedicationAdministration.MedicationAdministrationStatusCodes.Unknown)
+        {
+            sink.Gaps.Add(new DataGap("MedicationAdministration", $"MedicationAdministration/{administration.Id}: stopped or of unknown status, so its dose is not known"));
+            return;
+        }
+
         var when = FhirDates.Read(administration.Effective);
         var route = names.Route(administration.Dosage?.Route);
         var dose = DoseUnits.Read(administration.Dosage?.Dose);

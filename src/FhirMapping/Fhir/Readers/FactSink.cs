@@ -38,6 +38,28 @@ internal sealed class FactSink
     /// <summary>Records whose deciding value could not be read (a coded result with no readable value).</summary>
     public List<DataGap> Gaps { get; } = [];
 
+    /// <summary>Where the transplant, allogeneic-signal and relapse-risk lists stand now.</summary>
+    public (int Transplants, int Signals, int RelapseRisk) Mark() => (Transplants.Count, AllogeneicSignals.Count, RelapseRisk.Count);
+
+    /// <summary>Marks everything added to those lists since <paramref name="mark"/> as tentative.</summary>
+    public void TentativeSince((int Transplants, int Signals, int RelapseRisk) mark)
+    {
+        for (var i = mark.Transplants; i < Transplants.Count; i++)
+        {
+            Transplants[i] = Transplants[i] with { Evidence = Transplants[i].Evidence with { Certainty = Certainty.Tentative } };
+        }
+
+        for (var i = mark.Signals; i < AllogeneicSignals.Count; i++)
+        {
+            AllogeneicSignals[i] = AllogeneicSignals[i] with { Certainty = Certainty.Tentative };
+        }
+
+        for (var i = mark.RelapseRisk; i < RelapseRisk.Count; i++)
+        {
+            RelapseRisk[i] = RelapseRisk[i] with { Evidence = RelapseRisk[i].Evidence with { Certainty = Certainty.Tentative } };
+        }
+    }
+
     public ClinicalFacts ToFacts(IReadOnlyList<DataGap> gaps) => new()
     {
         Malignancies = Malignancies,

@@ -16,6 +16,21 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
 
     public void Read(Procedure procedure, IReadOnlyDictionary<string, Condition> conditionsById, FactSink sink)
     {
+        // A procedure whose status is unknown, or that was stopped part-way, is not a fact the policy can rest on:
+        // what it says is read, as tentative.
+        if (procedure.Status is EventStatus.Unknown or EventStatus.Stopped)
+        {
+            var mark = sink.Mark();
+            ReadPerformed(procedure, conditionsById, sink);
+            sink.TentativeSince(mark);
+            return;
+        }
+
+        ReadPerformed(procedure, conditionsById, sink);
+    }
+
+    private void ReadPerformed(Procedure procedure, IReadOnlyDictionary<string, Condition> conditionsById, FactSink sink)
+    {
         // Not done, not yet done (preparation, on hold) or recorded in error: not something the patient received.
         if (procedure.Status is EventStatus.EnteredInError or EventStatus.NotDone or EventStatus.Preparation or EventStatus.OnHold)
         {
@@ -110,6 +125,7 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
             .Concat(procedure.ReasonReference
                 .Select(r => r.Reference?.Split('/') is [.., "Condition", var id] && conditionsById.TryGetValue(id, out var c) ? c : null)
                 .OfType<Condition>()
+                .Where(ConditionReader.IsConfirmed)
                 .SelectMany(c => Codings(c.Code)))
             .Select(c => new CodeRef(c.System, c.Code, c.Display))
             .ToList();

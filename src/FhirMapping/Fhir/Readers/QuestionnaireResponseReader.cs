@@ -15,21 +15,11 @@ namespace Cds.FhirMapping.Fhir.Readers;
 /// </summary>
 internal sealed class QuestionnaireResponseReader(Vocabulary vocabulary)
 {
-    private readonly string _questionnaireId = DtrItems.QuestionnaireId(vocabulary.Policy.Id);
+    private readonly string _policyId = vocabulary.Policy.Id;
     private readonly string _system = DtrItems.AnswerSystem(vocabulary.Policy.Id);
 
     /// <summary>True when the response answers this policy's questionnaire (its canonical ends in <c>Questionnaire/{id}</c>, any version).</summary>
-    public bool Answers(string? questionnaire)
-    {
-        if (string.IsNullOrEmpty(questionnaire))
-        {
-            return false;
-        }
-
-        var bar = questionnaire.IndexOf('|', StringComparison.Ordinal);
-        var url = bar >= 0 ? questionnaire[..bar] : questionnaire;
-        return url == $"Questionnaire/{_questionnaireId}" || url.EndsWith($"/Questionnaire/{_questionnaireId}", StringComparison.Ordinal);
-    }
+    public bool Answers(string? questionnaire) => DtrItems.IsQuestionnaire(questionnaire, _policyId);
 
     public void Read(QuestionnaireResponse response, FactSink sink)
     {
