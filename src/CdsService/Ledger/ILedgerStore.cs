@@ -24,8 +24,12 @@ internal interface ILedgerStore
     /// <summary>The assertions issued for a patient in [from, to), newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<AssertionSummary>> SearchAsync(string patientId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Records a JWT id until it expires; false when the same issuer used it before and it has not expired.</summary>
-    Task<bool> TryRecordJwtIdAsync(string issuer, string jti, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records JWT ids until they expire, in one statement per chunk (atomic, so two instances racing for one id cannot
+    /// both record it): for each id, true when it was recorded now, false when the same issuer used it before and it has
+    /// not expired (also for the second of two equal ids in <paramref name="ids"/>).
+    /// </summary>
+    Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Removes hook calls (with their assertions and cards) and feedback received before <paramref name="cutoff"/>, and JWT ids expired at <paramref name="now"/>.</summary>
     Task<LedgerPurgeResult> PurgeAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken);
@@ -35,3 +39,6 @@ internal interface ILedgerStore
     /// <summary>Throws when the store cannot be reached.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>A CDS client's JWT id (bounded in length) and when its token expires.</summary>
+internal sealed record JwtIdClaim(string Issuer, string Jti, DateTimeOffset Expires);

@@ -28,7 +28,7 @@ internal static partial class LedgerEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, ILedgerStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string id, HttpContext context, LedgerLookup store, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         NoStore(context);
         var found = await store.FindAssertionAsync(id, cancellationToken);
@@ -38,11 +38,18 @@ internal static partial class LedgerEndpoints
             : TypedResults.Json(View(found), LedgerJsonContext.Default.AssertionView);
     }
 
-    private static async Task<IResult> GetResponseAsync(string id, HttpContext context, ILedgerStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> GetResponseAsync(string id, HttpContext context, LedgerLookup store, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         NoStore(context);
         var found = await store.FindAssertionAsync(id, cancellationToken);
         Log.Read(Logger(loggers), LogText.Safe(Reader(context.User), 200), LogText.Safe(id, 100), found?.Call.Response is not null);
+        if (found?.Call is { Response: null, Outcome: LedgerCompactRecord.NoPolicyOrder, ResponseSha256: { } sha })
+        {
+            // A compact record keeps the answer's hash, not its body: a copy the EHR kept can still be proven against it.
+            context.Response.Headers["X-Response-SHA256"] = sha;
+            return Problem.Result(StatusCodes.Status404NotFound, "not-found", $"Coverage assertion '{LogText.Safe(id, 100)}' was issued in a call with no policy order, kept as a compact record: its answer body is not kept, its SHA-256 is {sha} (header X-Response-SHA256).");
+        }
+
         if (found?.Call.Response is not { } response)
         {
             return Problem.Result(StatusCodes.Status404NotFound, "not-found", $"No answer carrying coverage assertion '{LogText.Safe(id, 100)}' is on record.");
@@ -150,7 +157,11 @@ internal static partial class LedgerEndpoints
                 call.Timings,
                 call.ResponseSha256,
                 call.Response is null ? null : ParseJson(call.Response),
-                call.Error),
+                call.Error)
+            {
+                Outcome = call.Outcome,
+                OrderCodes = call.OrderCodes,
+            },
             [.. found.Feedback.Select(f => new FeedbackView(
                 f.CardUuid,
                 cardOrders.GetValueOrDefault(f.CardUuid),
@@ -229,7 +240,14 @@ internal sealed record CallView(
     IReadOnlyList<StageTiming> Timings,
     string? ResponseSha256,
     JsonElement? Response,
-    string? Error);
+    string? Error)
+{
+    /// <summary><c>no-policy-order</c> for a compact record (no answer body kept); absent on a full record.</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>A compact record's order codes (<c>system|code</c>), in the order of <see cref="Orders"/>.</summary>
+    public IReadOnlyList<string>? OrderCodes { get; init; }
+}
 
 internal sealed record AssertionReference(string AssertionId, string OrderReference, string Covered);
 

@@ -22,6 +22,7 @@ internal static partial class LedgerExtensions
         services.AddSingleton<LedgerReadiness>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerRecorder>();
+        services.AddSingleton<LedgerLookup>();
         services.AddSingleton<IHookObserver>(sp => sp.GetRequiredService<LedgerRecorder>());
         services.AddSingleton<LedgerRetention>();
 

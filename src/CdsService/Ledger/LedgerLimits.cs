@@ -32,6 +32,7 @@ internal static class LedgerLimits
         EncounterId = Id(record.EncounterId),
         FhirServer = SafeText.Bound(record.FhirServer, Url),
         Orders = [.. record.Orders.Select(o => Id(o)!)],
+        OrderCodes = record.OrderCodes is null ? null : [.. record.OrderCodes.Select(c => Id(c)!)],
         Decisions = [.. record.Decisions.Select(Bound)],
         Cards = [.. record.Cards.Select(c => new CardRecord(Id(c.Uuid)!, Id(c.OrderReference)))],
         DataSources = record.DataSources

@@ -17,7 +17,7 @@ internal sealed class LedgerRecorder(LedgerWriter writer) : IHookObserver
         var record = answer is null
             ? entry.Complete(StatusCodes.Status500InternalServerError, null, [], "no answer")
             : entry.Complete(answer.Status, answer.Body, Cards(answer.Response));
-        await writer.SubmitAsync(record, cancellationToken);
+        await writer.SubmitAsync(LedgerCompactRecord.Compact(record, call.Outcome.Trace.Request?.DraftOrders), cancellationToken);
     }
 
     /// <summary>Records a call that ended in an unexpected error (answered 500 by the exception handler).</summary>

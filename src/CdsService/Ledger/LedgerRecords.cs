@@ -60,6 +60,15 @@ internal sealed record HookCallRecord
     /// <summary>Why the call failed unexpectedly (an exception type), if it did.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// <c>no-policy-order</c> on a compact record (<see cref="LedgerCompactRecord"/>): a call with nothing to say, kept
+    /// without its answer body; null on a full record.
+    /// </summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>Compact records: the code of each draft order (<c>system|code</c>), in the order of <see cref="Orders"/>.</summary>
+    public IReadOnlyList<string>? OrderCodes { get; init; }
+
     /// <summary>The assertion ids issued by the call.</summary>
     [JsonIgnore]
     public IEnumerable<string> AssertionIds => Decisions.Select(d => d.AssertionId);

@@ -16,7 +16,7 @@ internal sealed partial class LedgerReplayCache(
     ILedgerStore store,
     IOptions<SecurityOptions> options,
     TimeProvider time,
-    ILogger<LedgerReplayCache> logger) : IReplayCache
+    ILogger<LedgerReplayCache> logger) : IReplayCache, IDisposable
 {
     private const int MaxStoredLength = 200;
 
@@ -24,7 +24,10 @@ internal sealed partial class LedgerReplayCache(
     private const int MaxLocalEntries = 100_000;
 
     private readonly ConcurrentDictionary<(string Issuer, string Jti), DateTimeOffset> _local = new();
+    private readonly LedgerJwtIdBatcher _batcher = new(store, time, options.Value.ReplayCheckTimeout);
     private volatile bool _storeDown;
+
+    public void Dispose() => _batcher.Dispose();
 
     public async ValueTask<ReplayVerdict> TryRecordAsync(string issuer, string jti, DateTimeOffset expires, CancellationToken cancellationToken)
     {
@@ -34,7 +37,7 @@ internal sealed partial class LedgerReplayCache(
         timeout.CancelAfter(options.Value.ReplayCheckTimeout);
         try
         {
-            var recorded = await store.TryRecordJwtIdAsync(boundedIssuer, boundedJti, expires, now, timeout.Token);
+            var recorded = await _batcher.TryRecordAsync(new JwtIdClaim(boundedIssuer, boundedJti, expires), timeout.Token);
             if (_storeDown)
             {
                 _storeDown = false;

@@ -18,6 +18,7 @@ internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<
 {
     private const string Extension = ".json";
     private const string RejectedExtension = ".rejected";
+    private const string SafetyCopyExtension = ".safe";
     private const int SequenceDigits = 12;
 
     private readonly Lock _sequenceGate = new();
@@ -34,14 +35,23 @@ internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<
     /// <summary>How many records the store refused and were set aside for manual recovery.</summary>
     public int RejectedCount => Directory.Exists(DirectoryPath) ? Directory.EnumerateFiles(DirectoryPath, "*" + RejectedExtension).Count() : 0;
 
-    /// <summary>Keeps <paramref name="record"/>; false (and an error log) when even that failed.</summary>
-    public async Task<bool> SaveAsync(HookCallRecord record, CancellationToken cancellationToken)
+    /// <summary>Keeps <paramref name="record"/>; the file's path, or null (and an error log) when even that failed.</summary>
+    public Task<string?> SaveAsync(HookCallRecord record, CancellationToken cancellationToken) => SaveAsync(record, Extension, cancellationToken);
+
+    /// <summary>
+    /// Keeps a copy of a record the store has not committed within the hook's bound, before the hook answers (so a crash
+    /// of the process cannot lose it). Unlike a spooled record it does not hold back the records after it: the writer
+    /// removes it once the record is committed; one left by a crash is replayed with the spool at the next start.
+    /// </summary>
+    public Task<string?> SaveSafetyCopyAsync(HookCallRecord record, CancellationToken cancellationToken) => SaveAsync(record, SafetyCopyExtension, cancellationToken);
+
+    private async Task<string?> SaveAsync(HookCallRecord record, string extension, CancellationToken cancellationToken)
     {
         var bounded = LedgerLimits.Bound(record);
         try
         {
             LedgerFiles.EnsurePrivateDirectory(DirectoryPath);
-            var path = Path.Combine(DirectoryPath, $"{NextSequence().ToString("D" + SequenceDigits, CultureInfo.InvariantCulture)}-{FileSafe(bounded.Id)}{Extension}");
+            var path = Path.Combine(DirectoryPath, $"{NextSequence().ToString("D" + SequenceDigits, CultureInfo.InvariantCulture)}-{FileSafe(bounded.Id)}{extension}");
             var temporary = path + ".tmp";
             await using (var file = new FileStream(temporary, LedgerFiles.NewPrivateFile()))
             {
@@ -51,19 +61,23 @@ internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<
             }
 
             File.Move(temporary, path, overwrite: true);
-            return true;
+            return path;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
             Log.SaveFailed(logger, bounded.Id, e.GetType().Name, LogText.Safe(e.Message));
-            return false;
+            return null;
         }
     }
 
-    /// <summary>The spooled files in the order they were spooled (files of an older build, named by id only, first).</summary>
+    /// <summary>
+    /// The spooled files and safety copies in the order they were written (files of an older build, named by id only,
+    /// first): what a spool round replays.
+    /// </summary>
     public IReadOnlyList<string> Files() =>
         Directory.Exists(DirectoryPath)
-            ? [.. Directory.EnumerateFiles(DirectoryPath, "*" + Extension).OrderBy(Sequence).ThenBy(p => p, StringComparer.Ordinal)]
+            ? [.. Directory.EnumerateFiles(DirectoryPath, "*" + Extension).Concat(Directory.EnumerateFiles(DirectoryPath, "*" + SafetyCopyExtension))
+                .OrderBy(Sequence).ThenBy(p => p, StringComparer.Ordinal)]
             : [];
 
     /// <summary>Reads a spooled record; a file that cannot be read is set aside as <c>.bad</c> (and logged) and null returned.</summary>
@@ -74,6 +88,10 @@ internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
             return await JsonSerializer.DeserializeAsync(file, LedgerJsonContext.Default.HookCallRecord, cancellationToken)
                 ?? throw new JsonException("The spool file holds null.");
+        }
+        catch (FileNotFoundException)
+        {
+            return null; // a safety copy its record's commit removed meanwhile
         }
         catch (JsonException e)
         {
@@ -90,7 +108,17 @@ internal sealed partial class LedgerSpool(IOptions<CdsOptions> options, ILogger<
         Log.Rejected(logger, recordId, error, Path.ChangeExtension(path, RejectedExtension));
     }
 
-    public static void Remove(string path) => File.Delete(path);
+    public static void Remove(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Already gone with its directory.
+        }
+    }
 
     private long NextSequence()
     {

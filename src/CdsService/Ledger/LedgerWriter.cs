@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Cds.Service.Contract;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -5,11 +6,16 @@ using Microsoft.Extensions.Options;
 namespace Cds.Service.Ledger;
 
 /// <summary>
-/// Writes hook call records in the background. A hook hands its record over and waits for it at most
-/// <see cref="LedgerOptions.WriteWait"/>; the record is then written in batches, retried with growing delays, and if the
-/// store still refuses it, spooled to the data directory and offered again later. A record the spool cannot take either
-/// is logged as lost and counted (<c>cds.ledger.records.lost</c>): never dropped silently. At shutdown the queue is
-/// drained; whatever cannot be written in time goes to the spool.
+/// Group commit of hook call records. One writer takes every record queued by concurrent calls and writes them in one
+/// transaction (SQLite WAL with synchronous=NORMAL: no fsync per commit; PostgreSQL: one round trip per batch); a hook
+/// waits for the commit of its batch, never for an fsync of its own, and at most <see cref="LedgerOptions.WriteWait"/>.
+/// Past that bound the hook puts a copy of its record in the spool (<see cref="LedgerSpool.SaveSafetyCopyAsync"/>) before
+/// it answers, so an accepted record is either committed or in a spool file when the answer leaves, and a crash of the
+/// process loses nothing (the next start replays the spool). Records not yet committed can be looked up
+/// (<see cref="NotYetWrittenAsync"/>: read-your-writes). A failed write is retried with growing delays, then spooled and
+/// offered again later. A record the spool cannot take either is logged as lost and counted
+/// (<c>cds.ledger.records.lost</c>): never dropped silently. At shutdown the queue is drained; whatever cannot be written
+/// in time goes to the spool.
 /// </summary>
 internal sealed partial class LedgerWriter : BackgroundService
 {
@@ -24,6 +30,9 @@ internal sealed partial class LedgerWriter : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<LedgerWriter> _logger;
     private readonly Channel<Pending> _queue;
+
+    // Records accepted and not yet committed, by assertion id: what a lookup right after the answer must still find.
+    private readonly ConcurrentDictionary<string, Pending> _unwritten = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _abort = new();
     private readonly SemaphoreSlim _spoolGate = new(1, 1);
 
@@ -61,6 +70,11 @@ internal sealed partial class LedgerWriter : BackgroundService
         var started = _time.GetTimestamp();
         record = LedgerLimits.Bound(record);
         var pending = new Pending(record);
+        foreach (var assertionId in record.AssertionIds)
+        {
+            _unwritten[assertionId] = pending;
+        }
+
         if (!_queue.Writer.TryWrite(pending))
         {
             using var bound = new CancellationTokenSource(_options.WriteWait, _time);
@@ -72,7 +86,7 @@ internal sealed partial class LedgerWriter : BackgroundService
             {
                 // The queue is full (the store is down or slow) or the service is stopping: keep it in the spool.
                 Log.Bypassed(_logger, LogText.Safe(record.HookInstance), e is ChannelClosedException ? "the service is stopping" : "the queue is full");
-                await SpoolRecordsAsync([record], CancellationToken.None);
+                await SpoolAsync([pending], CancellationToken.None);
                 return false;
             }
         }
@@ -87,18 +101,79 @@ internal sealed partial class LedgerWriter : BackgroundService
             await stopWaiting.CancelAsync();
         }
 
-        // Answer now if it is not written yet (or the caller went away); the record is written in the background.
+        // Answer now if it is not written yet (or the caller went away); the record is written in the background, and
+        // a copy waits in the spool first, so that a crash before the commit loses nothing.
         var written = pending.Written.Task.IsCompletedSuccessfully;
 
         if (!written)
         {
             _metrics.Deferred();
+            await KeepSafetyCopyAsync(pending);
         }
 
         var waited = _time.GetElapsedTime(started);
         _metrics.HookWaited(waited);
         Log.Waited(_logger, LogText.Safe(record.HookInstance), written, waited.TotalMilliseconds);
         return written;
+    }
+
+    /// <summary>
+    /// Read-your-writes: the record that issued <paramref name="assertionId"/> while it is accepted but not in the store
+    /// yet. Waits for its commit up to <paramref name="wait"/>; null when the store has it (or never had it: read the
+    /// store), else the record as accepted (still queued, being written, or set aside in the spool).
+    /// </summary>
+    public async Task<HookCallRecord?> NotYetWrittenAsync(string assertionId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (!_unwritten.TryGetValue(assertionId, out var pending))
+        {
+            return null;
+        }
+
+        if (!pending.Written.Task.IsCompleted)
+        {
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(pending.Written.Task, Task.Delay(wait, _time, stopWaiting.Token));
+            await stopWaiting.CancelAsync();
+        }
+
+        return pending.InStore ? null : pending.Record;
+    }
+
+    // The hook's own copy of a record not committed within the bound. Whoever finishes second removes it: the writer once
+    // the record is committed (or spooled by it), or this method when the writer was first.
+    private async Task KeepSafetyCopyAsync(Pending pending)
+    {
+        if (Volatile.Read(ref pending.State) != Pending.Queued)
+        {
+            return;
+        }
+
+        if (await _spool.SaveSafetyCopyAsync(pending.Record, CancellationToken.None) is not { } path)
+        {
+            return; // logged by the spool; the writer still has the record
+        }
+
+        pending.SafetyCopy = path;
+        if (Interlocked.CompareExchange(ref pending.State, Pending.Copied, Pending.Queued) != Pending.Queued)
+        {
+            LedgerSpool.Remove(path); // committed meanwhile
+        }
+    }
+
+    // The record is in the store (or in a spool file of the writer's): the hook's copy is no longer needed.
+    private void Complete(Pending pending, bool inStore)
+    {
+        pending.InStore = inStore;
+        if (Interlocked.Exchange(ref pending.State, Pending.Done) == Pending.Copied && pending.SafetyCopy is { } copy)
+        {
+            LedgerSpool.Remove(copy);
+        }
+
+        pending.Written.TrySetResult();
+        foreach (var assertionId in pending.Record.AssertionIds)
+        {
+            _unwritten.TryRemove(new KeyValuePair<string, Pending>(assertionId, pending));
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -315,7 +390,7 @@ internal sealed partial class LedgerWriter : BackgroundService
         var records = batch.Select(p => p.Record).ToList();
         if (await TryWriteAsync(records, _options.MaxAttempts, cancellationToken))
         {
-            batch.ForEach(p => p.Written.TrySetResult());
+            batch.ForEach(p => Complete(p, inStore: true));
             return;
         }
 
@@ -325,7 +400,7 @@ internal sealed partial class LedgerWriter : BackgroundService
         {
             if (batch.Count > 1 && await TryWriteAsync([pending.Record], 1, cancellationToken))
             {
-                pending.Written.TrySetResult();
+                Complete(pending, inStore: true);
             }
             else
             {
@@ -372,7 +447,7 @@ internal sealed partial class LedgerWriter : BackgroundService
         await SpoolRecordsAsync([.. batch.Select(p => p.Record)], cancellationToken);
         foreach (var pending in batch)
         {
-            pending.Written.TrySetResult();
+            Complete(pending, inStore: false);
         }
     }
 
@@ -391,7 +466,7 @@ internal sealed partial class LedgerWriter : BackgroundService
     {
         foreach (var record in records)
         {
-            if (await _spool.SaveAsync(record, cancellationToken))
+            if (await _spool.SaveAsync(record, cancellationToken) is not null)
             {
                 _spoolMayHaveRecords = true;
                 _metrics.Spooled(1);
@@ -405,12 +480,23 @@ internal sealed partial class LedgerWriter : BackgroundService
         }
     }
 
-    /// <summary>A record on its way, and a signal for the hook that waits for it.</summary>
+    /// <summary>A record on its way, a signal for the hook that waits for it, and the hook's copy in the spool if any.</summary>
     private sealed class Pending(HookCallRecord record)
     {
+        public const int Queued = 0;
+        public const int Copied = 1;
+        public const int Done = 2;
+
+        /// <summary><see cref="Queued"/>, <see cref="Copied"/> (the hook kept a copy in the spool) or <see cref="Done"/> (written or spooled by the writer).</summary>
+        public int State;
+
         public HookCallRecord Record { get; } = record;
 
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string? SafetyCopy { get; set; }
+
+        public bool InStore { get; set; }
     }
 
     private static partial class Log

@@ -34,6 +34,9 @@ internal sealed class PostgresLedgerStore : SqlLedgerStore
 
     protected override string JsonType => "JSONB";
 
+    // A batch without an explicit transaction is one implicit transaction (one Sync at its end): atomic, one round trip.
+    protected override bool OneRoundTrip => true;
+
     protected override string? MigrationLock => $"SELECT pg_advisory_xact_lock({MigrationLockKey})";
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>

@@ -114,6 +114,14 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             """,
             "CREATE INDEX ix_jwt_replay_expires ON jwt_replay (expires_at)",
         ]),
+
+        // Additive only (columns added, no table rebuilt): safe on a ledger written by an older build, which can still
+        // read and write it (its rows get NULL here).
+        (2, "compact records of calls with no policy order: call outcome and order codes",
+        [
+            "ALTER TABLE hook_call ADD COLUMN call_outcome TEXT",
+            $"ALTER TABLE hook_call ADD COLUMN order_codes {JsonType}",
+        ]),
     ];
 
     /// <summary>The schema version this build writes.</summary>
@@ -121,6 +129,7 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
 
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
+        using var gate = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         foreach (var statement in Preamble)
         {
@@ -168,76 +177,27 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
     public async Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var record in records)
+        if (records.Count == 0)
         {
-            var inserted = await ExecuteAsync(
-                connection,
-                transaction,
-                $"""
-                INSERT INTO hook_call (id, received_at, service_id, hook, hook_instance, issuer, patient_id, user_id, encounter_id,
-                    fhir_server, status, orders, data_sources, data_failures, timings, response, response_sha256, error)
-                VALUES (@id, @received, @service, @hook, @instance, @issuer, @patient, @user, @encounter,
-                    @fhir, @status, {Json("@orders")}, {Json("@sources")}, {Json("@failures")}, {Json("@timings")}, @response, @sha, @error)
-                ON CONFLICT (id) DO NOTHING
-                """,
-                [
-                    P("@id", record.Id), T("@received", record.ReceivedAt), P("@service", record.ServiceId), P("@hook", record.Hook),
-                    P("@instance", record.HookInstance), P("@issuer", record.Issuer), P("@patient", record.PatientId), P("@user", record.UserId),
-                    P("@encounter", record.EncounterId), P("@fhir", record.FhirServer), P("@status", record.Status),
-                    P("@orders", LedgerJson.Serialize(record.Orders, LedgerJsonContext.Default.IReadOnlyListString)),
-                    P("@sources", LedgerJson.Serialize(record.DataSources, LedgerJsonContext.Default.IReadOnlyDictionaryStringString)),
-                    P("@failures", LedgerJson.Serialize(record.DataFailures, LedgerJsonContext.Default.IReadOnlyListDataFailureRecord)),
-                    P("@timings", LedgerJson.Serialize(record.Timings, LedgerJsonContext.Default.IReadOnlyListStageTiming)),
-                    P("@response", record.Response), P("@sha", record.ResponseSha256), P("@error", record.Error),
-                ],
-                cancellationToken);
-            if (inserted == 0)
-            {
-                continue; // written before (a retry after a lost acknowledgement, or a replayed spool file)
-            }
-
-            for (var i = 0; i < record.Decisions.Count; i++)
-            {
-                var d = record.Decisions[i];
-                await ExecuteAsync(
-                    connection,
-                    transaction,
-                    $"""
-                    INSERT INTO coverage_assertion (assertion_id, call_id, position, order_ref, coverage_ref, outcome, deciding_criterion, reason,
-                        covered, pa_needed, doc_needed, assertion_date, detail)
-                    VALUES (@assertion, @call, @position, @order, @coverage, @outcome, @criterion, @reason,
-                        @covered, @pa, @doc, @date, {Json("@detail")})
-                    ON CONFLICT (assertion_id) DO NOTHING
-                    """,
-                    [
-                        P("@assertion", d.AssertionId), P("@call", record.Id), P("@position", i), P("@order", d.OrderReference),
-                        P("@coverage", d.CoverageReference), P("@outcome", d.Outcome), P("@criterion", d.DecidingCriterion), P("@reason", d.Reason),
-                        P("@covered", d.Covered), P("@pa", d.PaNeeded), P("@doc", d.DocNeeded),
-                        P("@date", d.AssertionDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-                        P("@detail", LedgerJson.Serialize(d.Detail, LedgerJsonContext.Default.DecisionDetail)),
-                    ],
-                    cancellationToken);
-            }
-
-            for (var i = 0; i < record.Cards.Count; i++)
-            {
-                await ExecuteAsync(
-                    connection,
-                    transaction,
-                    "INSERT INTO hook_card (card_uuid, call_id, position, order_ref) VALUES (@card, @call, @position, @order) ON CONFLICT (card_uuid) DO NOTHING",
-                    [P("@card", record.Cards[i].Uuid), P("@call", record.Id), P("@position", i), P("@order", record.Cards[i].OrderReference)],
-                    cancellationToken);
-            }
+            return;
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        // One multi-row INSERT per table (chunked by parameter count), all in one transaction: a batch of records costs
+        // a few statements and one commit, not three statements per record. Each insert is idempotent (a record written
+        // twice, e.g. a retry after a lost acknowledgement or a replayed spool file, is kept once, its rows too).
+        var statements = new List<Statement>();
+        statements.AddRange(InsertRows("hook_call", CallColumns, "id", records.Select(CallRow)));
+        statements.AddRange(InsertRows("coverage_assertion", AssertionColumns, "assertion_id", records.SelectMany(r => r.Decisions.Select((d, i) => AssertionRow(r, d, i)))));
+        statements.AddRange(InsertRows("hook_card", CardColumns, "card_uuid", records.SelectMany(r => r.Cards.Select((c, i) => CardRow(r, c, i)))));
+        using var gate = await EnterWriteAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAtomicallyAsync(connection, statements, cancellationToken);
     }
 
     public async Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedback);
+        using var gate = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var item in feedback)
@@ -336,25 +296,62 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
         return results;
     }
 
-    public async Task<bool> TryRecordJwtIdAsync(string issuer, string jti, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(ids);
+        var results = new bool[ids.Count];
+        if (ids.Count == 0)
+        {
+            return results;
+        }
 
-        // One statement, atomic in both databases: a new id is inserted; a known one is taken over only once it expired.
-        var changed = await ExecuteAsync(
-            connection,
-            null,
-            """
-            INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES (@issuer, @jti, @expires)
-            ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE jwt_replay.expires_at < @now
-            """,
-            [P("@issuer", issuer), P("@jti", jti), T("@expires", expires), T("@now", now)],
-            cancellationToken);
-        return changed > 0;
+        // The first of two equal ids in one batch is the one recorded; the others are replays of it (and one statement
+        // cannot touch a row twice).
+        var first = new Dictionary<(string, string), int>();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            first.TryAdd((ids[i].Issuer, ids[i].Jti), i);
+        }
+
+        // One statement per chunk, atomic in both databases: a new id is inserted; a known one is taken over only once it
+        // expired; RETURNING names the ids this statement recorded (the others were seen before and are replays).
+        var unique = first.Values.Order().Select(i => ids[i]).ToList();
+        using var gate = await EnterWriteAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var chunk in unique.Chunk(MaxParameters / 3))
+        {
+            var parameters = new List<Parameter>(chunk.Length * 3 + 1) { T("@now", now) };
+            var values = new System.Text.StringBuilder();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                values.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@i{i}, @j{i}, @e{i})");
+                parameters.Add(P($"@i{i}", chunk[i].Issuer));
+                parameters.Add(P($"@j{i}", chunk[i].Jti));
+                parameters.Add(T($"@e{i}", chunk[i].Expires));
+            }
+
+            await using var command = Command(
+                connection,
+                null,
+                $"""
+                INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES {values}
+                ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE jwt_replay.expires_at < @now
+                RETURNING issuer, jti
+                """,
+                parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                results[first[(reader.GetString(0), reader.GetString(1))]] = true;
+            }
+        }
+
+        return results;
     }
 
     public async Task<LedgerPurgeResult> PurgeAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var gate = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         const string Expired = "SELECT id FROM hook_call WHERE received_at < @cutoff";
@@ -397,7 +394,7 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             null,
             """
             SELECT id, received_at, service_id, hook, hook_instance, issuer, patient_id, user_id, encounter_id, fhir_server, status,
-                   orders, data_sources, data_failures, timings, response, response_sha256, error
+                   orders, data_sources, data_failures, timings, response, response_sha256, error, call_outcome, order_codes
             FROM hook_call WHERE id = @id
             """,
             [P("@id", callId)]))
@@ -428,6 +425,8 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
                 Response = NullableString(reader, 15),
                 ResponseSha256 = NullableString(reader, 16),
                 Error = NullableString(reader, 17),
+                Outcome = NullableString(reader, 18),
+                OrderCodes = reader.IsDBNull(19) ? null : LedgerJson.Deserialize(reader.GetString(19), LedgerJsonContext.Default.IReadOnlyListString),
             };
         }
 
@@ -495,11 +494,7 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
         command.Transaction = transaction;
         foreach (var parameter in parameters)
         {
-            var p = command.CreateParameter();
-            p.ParameterName = parameter.Name;
-            p.DbType = parameter.Type;
-            p.Value = parameter.Value ?? DBNull.Value;
-            command.Parameters.Add(p);
+            command.Parameters.Add(Bind(command.CreateParameter(), parameter));
         }
 
         return command;
@@ -518,7 +513,10 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
         return value is DBNull ? null : value;
     }
 
-    private readonly record struct Parameter(string Name, object? Value, DbType Type);
+    protected readonly record struct Parameter(string Name, object? Value, DbType Type);
+
+    /// <summary>One SQL statement of a batch, with its parameters.</summary>
+    protected sealed record Statement(string Sql, IReadOnlyList<Parameter> Parameters);
 
     private static partial class Log
     {

@@ -10,6 +10,8 @@ namespace Cds.Service.Ledger;
 /// </summary>
 internal sealed class SqliteLedgerStore : SqlLedgerStore
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
     private readonly string _connectionString;
 
     public SqliteLedgerStore(string path, TimeProvider timeProvider, ILogger<SqliteLedgerStore> logger)
@@ -49,6 +51,14 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
         try
         {
             await connection.OpenAsync(cancellationToken);
+
+            // WAL with synchronous=NORMAL: a commit is appended to the -wal file (in the OS page cache) without an fsync;
+            // the WAL is synced at each checkpoint. A committed record survives a crash of the process; a power loss or
+            // OS crash can lose the last commits since the last checkpoint, never the file's consistency (docs/ledger.md).
+            // The setting belongs to the connection, not the file: set on every open (a pooled connection keeps it).
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=NORMAL";
+            await command.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
         catch
@@ -56,6 +66,15 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    // SQLite has one writer at a time; a second one would retry with sleeps (busy timeout). This process's writers take
+    // turns here instead (one gate per file, shared by every store of this process on it).
+    protected override async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        var gate = WriteGates.GetOrAdd(FilePath, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Release(gate);
     }
 
     protected override string Json(string parameter) => parameter;
@@ -71,5 +90,18 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
     {
         await using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
     }
 }

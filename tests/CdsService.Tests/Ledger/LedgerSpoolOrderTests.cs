@@ -73,8 +73,8 @@ public sealed class LedgerSpoolOrderTests
         public Task<IReadOnlyList<AssertionSummary>> SearchAsync(string patientId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
             inner.SearchAsync(patientId, from, to, limit, cancellationToken);
 
-        public Task<bool> TryRecordJwtIdAsync(string issuer, string jti, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken) =>
-            inner.TryRecordJwtIdAsync(issuer, jti, expires, now, cancellationToken);
+        public Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.TryRecordJwtIdsAsync(ids, now, cancellationToken);
 
         public Task<LedgerPurgeResult> PurgeAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken) => inner.PurgeAsync(cutoff, now, cancellationToken);
 

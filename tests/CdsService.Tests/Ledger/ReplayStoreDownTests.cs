@@ -104,7 +104,7 @@ public sealed class ReplayStoreDownTests
     {
         public string Kind => inner.Kind;
 
-        public async Task<bool> TryRecordJwtIdAsync(string issuer, string jti, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken)
         {
             if (hangs)
             {
