@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Cds.Service.Ledger;
 using Cds.Service.Policy;
@@ -15,7 +16,8 @@ namespace Cds.Bench.Micro;
 /// <summary>
 /// The ledger's write path as a hook takes it: <c>LedgerWriter.SubmitAsync</c> into a real SQLite file (WAL, the
 /// service's own store, schema migrated), by 1 or 8 concurrent callers, for a DLI call (a decision with its criteria,
-/// cards and a 7 KB answer) and a call with no policy order (an ungoverned assertion only). One operation is one hook
+/// cards and a 7 KB answer) and a call with no policy order (an ungoverned assertion only; a compact record, as the
+/// recorder hands it over). One operation is one hook
 /// call handed to the ledger and waited for as the hook waits; calls/s = 1 / mean. The mean time a caller waits is
 /// printed at the end of each case ("caller wait").
 /// </summary>
@@ -53,7 +55,9 @@ public class LedgerWriteBenchmarks : IDisposable
         var metrics = new LedgerMetrics(_services.GetRequiredService<IMeterFactory>());
         _writer = new LedgerWriter(_store, spool, readiness, metrics, Options.Create(new LedgerOptions()), TimeProvider.System, NullLogger<LedgerWriter>.Instance);
         _writer.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-        _template = Call == "dli" ? DliCall() : NoPolicyOrderCall();
+        // As the recorder hands them over: a call with no policy order becomes a compact record.
+        using var orders = JsonDocument.Parse("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"ServiceRequest","id":"sr-cbc-001","code":{"coding":[{"system":"http://loinc.org","code":"58410-2"}]}}}]}""");
+        _template = LedgerCompactRecord.Compact(Call == "dli" ? DliCall() : NoPolicyOrderCall(), orders.RootElement);
     }
 
     [GlobalCleanup]
