@@ -144,6 +144,19 @@ public sealed class LedgerBackend : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs one of the tests' own statements on the ledger (e.g. to put it back to an older schema).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        SqliteConnection.ClearAllPools();
+        await using var connection = Connect();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // the tests' own constant SQL
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
