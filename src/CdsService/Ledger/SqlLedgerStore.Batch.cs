@@ -30,6 +30,12 @@ internal abstract partial class SqlLedgerStore
 
     private static readonly Column[] CardColumns = [new("card_uuid"), new("call_id"), new("position"), new("order_ref")];
 
+    private const int NameRows = 128;
+    private const int NameColumns = 24;
+    private static readonly string[] ParameterNames = [.. Enumerable.Range(0, NameRows * NameColumns).Select(i => string.Create(CultureInfo.InvariantCulture, $"@r{i / NameColumns}c{i % NameColumns}"))];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Table, int Rows), string> _insertSql = new();
+
     /// <summary>True where a batch of statements runs atomically in one round trip without an explicit transaction.</summary>
     protected virtual bool OneRoundTrip => false;
 
@@ -66,34 +72,47 @@ internal abstract partial class SqlLedgerStore
         [P("card_uuid", card.Uuid), P("call_id", record.Id), P("position", position), P("order_ref", card.OrderReference)];
 
     // INSERT INTO table (columns) VALUES (@r0c0, …), (@r1c0, …) … ON CONFLICT (key) DO NOTHING, as few statements as the
-    // parameter bound allows. Each row's values are in the order of the columns.
+    // parameter bound allows. Each row's values are in the order of the columns. The text for a number of rows is built
+    // once per store (so is each parameter name).
     private IEnumerable<Statement> InsertRows(string table, Column[] columns, string key, IEnumerable<Parameter[]> rows)
     {
         var perStatement = Math.Max(1, MaxParameters / columns.Length);
         foreach (var chunk in rows.Chunk(perStatement))
         {
-            var sql = new StringBuilder()
-                .Append(CultureInfo.InvariantCulture, $"INSERT INTO {table} (")
-                .AppendJoin(", ", columns.Select(c => c.Name))
-                .Append(") VALUES ");
+            var sql = _insertSql.GetOrAdd((table, chunk.Length), _ => InsertSql(table, columns, key, chunk.Length));
             var parameters = new List<Parameter>(chunk.Length * columns.Length);
             for (var r = 0; r < chunk.Length; r++)
             {
-                sql.Append(r == 0 ? "(" : ", (");
                 for (var c = 0; c < columns.Length; c++)
                 {
-                    var name = string.Create(CultureInfo.InvariantCulture, $"@r{r}c{c}");
-                    sql.Append(c == 0 ? string.Empty : ", ").Append(columns[c].Json ? Json(name) : name);
-                    parameters.Add(chunk[r][c] with { Name = name });
+                    parameters.Add(chunk[r][c] with { Name = ParameterName(r, c) });
                 }
-
-                sql.Append(')');
             }
 
-            sql.Append(CultureInfo.InvariantCulture, $" ON CONFLICT ({key}) DO NOTHING");
-            yield return new Statement(sql.ToString(), parameters);
+            yield return new Statement(sql, parameters);
         }
     }
+
+    private string InsertSql(string table, Column[] columns, string key, int rows)
+    {
+        var sql = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"INSERT INTO {table} (")
+            .AppendJoin(", ", columns.Select(c => c.Name))
+            .Append(") VALUES ");
+        for (var r = 0; r < rows; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (")
+                .AppendJoin(", ", columns.Select((column, c) => column.Json ? Json(ParameterName(r, c)) : ParameterName(r, c)))
+                .Append(')');
+        }
+
+        return sql.Append(CultureInfo.InvariantCulture, $" ON CONFLICT ({key}) DO NOTHING").ToString();
+    }
+
+    private static string ParameterName(int row, int column) =>
+        row < NameRows && column < NameColumns
+            ? ParameterNames[(row * NameColumns) + column]
+            : string.Create(CultureInfo.InvariantCulture, $"@r{row}c{column}");
 
     // All statements or none: one batch in one round trip where the dialect runs a batch atomically, else one transaction.
     private async Task ExecuteAtomicallyAsync(DbConnection connection, IReadOnlyList<Statement> statements, CancellationToken cancellationToken)
