@@ -177,7 +177,7 @@ internal sealed partial class HookHandler(
             return Reject(StatusCodes.Status400BadRequest, "required", "'context.selections' is required for order-select.");
         }
 
-        if (!DraftOrder.TryParseBundle(request.DraftOrders, out var orders, out error))
+        if (!DraftOrder.TryParseBundle(request.DraftOrders, engine.Extractor.MayBePolicyOrder, out var orders, out error))
         {
             return Reject(StatusCodes.Status400BadRequest, "invalid", error!);
         }
