@@ -13,7 +13,7 @@ namespace Cds.Service.Prefetch;
 /// </summary>
 internal sealed class PatientDataIndex
 {
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Type, string Id)> _seen = [];
     private readonly List<KeyedItem> _items = [];
     private readonly List<JsonElement> _coverage = [];
     private readonly List<string> _notThisPatient = [];
@@ -97,7 +97,7 @@ internal sealed class PatientDataIndex
         }
 
         var id = json.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
-        if (id is not null && !_seen.Add($"{type}/{id}"))
+        if (id is not null && !_seen.Add((type, id)))
         {
             return;
         }
