@@ -4,9 +4,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Cds.Bench.Corpus;
+using Cds.FhirMapping.Coverages;
+using Cds.FhirMapping.Fhir;
 using Cds.Service.Contract;
 using Cds.Service.Hooks;
 using Cds.Service.Hosting;
+using Cds.Service.Policy;
+using Cds.Service.Prefetch;
 using Cds.Service.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -29,6 +33,11 @@ public class RequestPathBenchmarks : IDisposable
     private byte[] _cbc = [];
     private WebApplication _app = null!;
     private HookHandler _handler = null!;
+    private FactExtractor _extractor = null!;
+    private JsonDocument _cbcDocument = null!;
+    private JsonElement _cbcOrders;
+    private List<KeyedItem> _prefetch = [];
+    private string _patientId = string.Empty;
 
     [Params("typical", "heavy")]
     public string Patient { get; set; } = "typical";
@@ -53,6 +62,11 @@ public class RequestPathBenchmarks : IDisposable
         builder.AddCdsSecurity();
         _app = builder.Build();
         _handler = _app.Services.GetRequiredService<HookHandler>();
+        _extractor = _app.Services.GetRequiredService<CoverageEngine>().Extractor;
+        _cbcDocument = JsonDocument.Parse(_cbc);
+        _cbcOrders = _cbcDocument.RootElement.GetProperty("context").GetProperty("draftOrders");
+        _patientId = _cbcDocument.RootElement.GetProperty("context").GetProperty("patientId").GetString()!;
+        _prefetch = [.. _cbcDocument.RootElement.GetProperty("prefetch").EnumerateObject().Select(p => new KeyedItem(p.Name, p.Value))];
         if (DliHook().GetAwaiter().GetResult() != nameof(HookOutcome.Answered) || CbcHook().GetAwaiter().GetResult() != nameof(HookOutcome.Answered))
         {
             throw new InvalidOperationException("no answer");
@@ -82,8 +96,25 @@ public class RequestPathBenchmarks : IDisposable
     [Benchmark]
     public async Task<string> CbcHook() => (await HandleAsync(_cbc)).GetType().Name;
 
+    /// <summary>The draft orders as before: every order deserialized by Firely (the reference reader).</summary>
+    [Benchmark]
+    public int OrdersFirely() => DraftOrder.TryParseBundle(_cbcOrders, out var orders, out _) ? orders.Count(_extractor.IsPolicyOrder) : -1;
+
+    /// <summary>The draft orders screened on their JSON code: Firely only for an order the policy may govern.</summary>
+    [Benchmark]
+    public int OrdersScreened() => DraftOrder.TryParseBundle(_cbcOrders, _extractor.MayBePolicyOrder, out var orders, out _) ? orders.Count(_extractor.IsPolicyOrder) : -1;
+
+    /// <summary>The Coverages as before: the Coverage selection walks the whole record again.</summary>
+    [Benchmark]
+    public int CoverageWholeRecord() => CoverageRecord.Read(_prefetch.Select(k => k.Item), _patientId).Coverages.Count;
+
+    /// <summary>The Coverages from the one pass that binds the record (which a call with no policy order needs anyway).</summary>
+    [Benchmark]
+    public int CoverageFromIndex() => CoverageRecord.Read(PatientDataIndex.Build(_prefetch, _patientId).Coverage, _patientId).Coverages.Count;
+
     public void Dispose()
     {
+        _cbcDocument?.Dispose();
         _app?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         GC.SuppressFinalize(this);
     }
