@@ -33,6 +33,16 @@ WORKDIR /app
 RUN mkdir -p /data && chown "$APP_UID" /data
 VOLUME /data
 
+# GC: server GC with DATAS (dynamic adaptation of the heap count), as in the service's runtimeconfig (CdsService.csproj).
+# Chosen by peak RSS (VmHWM) of the Release service under wrk on a shared 2-core machine (issue 14, bench/fixes.md):
+#   heavy c32 5 s + typical c32 5 s: server+DATAS 428 MB, GCConserveMemory=7 418 MB, workstation 475 MB,
+#   GCHeapCount=1 620 MB, GCHeapHardLimit=160 MB aborted out of memory (so: no hard limit);
+#   typical c32 4 s + heavy c8 6 s: server+DATAS 299 MB, GCConserveMemory=5 352 MB, workstation 323 MB,
+#   workstation non-concurrent 360 MB.
+# Peak memory is live request data (bodies read before a hook slot is taken), not GC slack: give the container room.
+ENV DOTNET_gcServer=1 \
+    DOTNET_GCDynamicAdaptationMode=1
+
 ENV ASPNETCORE_ENVIRONMENT=Production \
     ASPNETCORE_HTTP_PORTS=8080 \
     Cds__DataDirectory=/data \

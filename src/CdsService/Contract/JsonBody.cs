@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.Net.Http.Headers;
@@ -23,8 +24,15 @@ internal static class JsonBody
         AllowDuplicateProperties = false,
     };
 
-    /// <summary>Reads the body; <paramref name="fhir"/> also accepts <c>application/fhir+json</c> (a FHIR operation).</summary>
-    public static async Task<(JsonDocument? Document, BodyProblem? Problem)> ReadAsync(HttpRequest request, long limit, TimeSpan timeout, CancellationToken cancellationToken, bool fhir = false)
+    /// <summary>Bytes rented first when the body has no Content-Length (chunked); the buffer doubles from here, up to the limit.</summary>
+    private const int FirstChunk = 16 * 1024;
+
+    /// <summary>
+    /// Reads the body into one pooled buffer sized by Content-Length (grown by doubling, at most to the limit, when it
+    /// is chunked) and parses it in place; <paramref name="fhir"/> also accepts <c>application/fhir+json</c> (a FHIR
+    /// operation). The caller disposes the body when the call is done.
+    /// </summary>
+    public static async Task<(RequestBody? Body, BodyProblem? Problem)> ReadAsync(HttpRequest request, long limit, TimeSpan timeout, CancellationToken cancellationToken, bool fhir = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (ContentTypeProblem(request.ContentType, fhir) is { } unsupported)
@@ -37,45 +45,66 @@ internal static class JsonBody
             return (null, TooLarge(limit));
         }
 
-        byte[] bytes;
-        int length;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        using var buffer = new MemoryStream();
+
+        // One spare byte past Content-Length: the read that finds the end of the body needs room to return 0.
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } declared ? (int)declared + 1 : (int)Math.Min(FirstChunk, limit + 1));
+        var length = 0;
         try
         {
             // Read at most limit + 1 bytes whatever Content-Length says (chunked bodies have none).
-            var chunk = new byte[16 * 1024];
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, deadline.Token)) > 0)
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), deadline.Token)) > 0)
             {
-                if (buffer.Length + read > limit)
+                length += read;
+                if (length > limit)
                 {
-                    return (null, TooLarge(limit));
+                    return Refuse(TooLarge(limit));
                 }
 
-                buffer.Write(chunk, 0, read);
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
             }
-
-            bytes = buffer.GetBuffer();
-            length = (int)buffer.Length;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, new BodyProblem(StatusCodes.Status408RequestTimeout, "timeout", $"The request body did not arrive within {timeout.TotalSeconds:0.###} s."));
+            return Refuse(new BodyProblem(StatusCodes.Status408RequestTimeout, "timeout", $"The request body did not arrive within {timeout.TotalSeconds:0.###} s."));
         }
         catch (BadHttpRequestException e)
         {
             // Kestrel's limits: the body was too large, or arrived slower than the minimum data rate.
-            return (null, e.StatusCode switch
+            return Refuse(e.StatusCode switch
             {
                 StatusCodes.Status413PayloadTooLarge => TooLarge(limit),
                 StatusCodes.Status408RequestTimeout => new BodyProblem(StatusCodes.Status408RequestTimeout, "timeout", "The request body arrived too slowly."),
                 _ => new BodyProblem(StatusCodes.Status400BadRequest, "invalid", "The request body could not be read."),
             });
         }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
 
-        return Parse(bytes.AsMemory(0, length));
+        var (document, problem) = Parse(buffer.AsMemory(0, length));
+        if (document is null)
+        {
+            return Refuse(problem!);
+        }
+
+        return (new RequestBody(document, buffer), null);
+
+        (RequestBody?, BodyProblem?) Refuse(BodyProblem refusal)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, refusal);
+        }
     }
 
     /// <summary>Checks and parses UTF-8 JSON bytes.</summary>

@@ -85,7 +85,7 @@ internal static class CdsHooksEndpoints
     private static async Task<HookOutcome> DecideAsync(
         string id,
         HttpRequest request,
-        System.Text.Json.JsonDocument? document,
+        RequestBody? document,
         BodyProblem? problem,
         Func<System.Text.Json.JsonElement, BodyProblem?>? precheck,
         HookHandler handler,

@@ -68,7 +68,7 @@ internal sealed partial class CrdAnswer(
             words, [.. guidance.OverrideReasons.Select(r => new CardCoding(r.System, r.Code, r.Display))]);
 
         // The Coverage each order's assertion is written on: this payer's, active, its period containing the order's date.
-        var coverages = await coverageResolver.ReadAsync(data.Items, request, caller, cancellationToken);
+        var coverages = await coverageResolver.ReadAsync(data.CoverageItems, request, caller, cancellationToken);
         var choices = inScope.Concat(ungoverned).ToDictionary(o => o.Reference, o => coverageResolver.Choose(coverages, o, today), StringComparer.Ordinal);
         if (choices.Values.All(c => c.Failure is not null))
         {

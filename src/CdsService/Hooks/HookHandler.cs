@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
+using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.Service.Contract;
 using Cds.Service.Discovery;
@@ -106,9 +107,16 @@ internal sealed partial class HookHandler(
         Stage("gather");
 
         // read
-        // Completed DTR answers in prefetch are read with the chart (clinician-attested evidence).
+        // Completed DTR answers in prefetch are read with the chart (clinician-attested evidence). One pass over the
+        // JSON binds the data to the patient and finds the Coverages; the record is read into facts only when a policy
+        // order is in scope (a call with none needs only the Coverage).
         var answers = DtrAnswers.FromPrefetch(request.Prefetch).Select(a => new KeyedItem(DtrAnswers.PrefetchKey, a));
-        var read = await engine.ReadAsync(data with { Keyed = [.. data.Keyed, .. answers] }, request.PatientId, PatientDataGatherer.Gaps(service, data), cancellationToken);
+        var index = PatientDataIndex.Build([.. data.Keyed, .. answers], request.PatientId);
+        var read = inScope.Count > 0
+            ? await engine.ReadAsync(data with { Keyed = index.Items }, request.PatientId, PatientDataGatherer.Gaps(service, data), cancellationToken)
+            : new PatientRecordRead(index.Count, new ClinicalFacts(), [.. index.Typeless.Select(t => CoverageEngine.Unreadable(t.Key, t.Value))], []);
+        read = read with { NotThisPatient = [.. index.NotThisPatient, .. read.NotThisPatient] };
+        data = data with { Coverage = index.Coverage };
         trace = trace with { NotThisPatient = read.NotThisPatient };
         if (read.Resources > security.Value.MaxResources)
         {
@@ -177,7 +185,7 @@ internal sealed partial class HookHandler(
             return Reject(StatusCodes.Status400BadRequest, "required", "'context.selections' is required for order-select.");
         }
 
-        if (!DraftOrder.TryParseBundle(request.DraftOrders, out var orders, out error))
+        if (!DraftOrder.TryParseBundle(request.DraftOrders, engine.Extractor.MayBePolicyOrder, out var orders, out error))
         {
             return Reject(StatusCodes.Status400BadRequest, "invalid", error!);
         }

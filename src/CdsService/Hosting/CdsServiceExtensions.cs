@@ -5,6 +5,7 @@ using Cds.Service.Hooks;
 using Cds.Service.Policy;
 using Cds.Service.Prefetch;
 using Cds.Service.Security;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Hosting;
@@ -20,9 +21,17 @@ internal static class CdsServiceExtensions
         builder.Services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.ConfigureDeadlines();
 
-        // The plain-text log: one escaped, bounded line per record (OneLineConsoleFormatter).
+        // The plain-text log: one escaped, bounded line per record (OneLineConsoleFormatter), written to standard output
+        // by one background writer (OneLineConsoleLoggerProvider) instead of the stock console logger, whose queue takes
+        // a lock per line on the request thread.
         builder.Logging.AddConsoleFormatter<OneLineConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.FormatterName = OneLineConsoleFormatter.FormatterName);
+        foreach (var stock in builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider)).ToList())
+        {
+            builder.Services.Remove(stock);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, OneLineConsoleLoggerProvider>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new CoverageEngine(sp.GetRequiredService<IOptions<CdsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<PolicyStartupCheck>();

@@ -7,9 +7,9 @@ using OpenTelemetry.Trace;
 namespace Cds.Service.Hosting;
 
 /// <summary>
-/// OpenTelemetry traces, metrics and logs. Always collected in process (cheap); exported over OTLP only when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured (environment variable or any configuration source), with the
-/// standard <c>OTEL_*</c> variables for protocol, headers and resource attributes.
+/// OpenTelemetry metrics, always collected in process (cheap); traces and logs are registered, and everything exported
+/// over OTLP, only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured (environment variable or any configuration
+/// source), with the standard <c>OTEL_*</c> variables for protocol, headers and resource attributes.
 /// </summary>
 internal static class TelemetryExtensions
 {
@@ -26,16 +26,23 @@ internal static class TelemetryExtensions
         var version = typeof(CdsMetrics).Assembly.GetName().Version?.ToString();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: version))
-            .WithTracing(tracing => tracing
-                .AddSource(CdsMetrics.Name)
-                .AddAspNetCoreInstrumentation(options =>
-                    // Probes every few seconds are noise; query strings are redacted by the instrumentation.
-                    options.Filter = context => !UnmeasuredPaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
-                .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(CdsMetrics.Name)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation());
+        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+        {
+            // Nothing would receive spans or log records: no tracer and no OpenTelemetry logger on the request path
+            // (the service's own spans still start for any ActivityListener, e.g. dotnet-trace).
+            return builder;
+        }
+
+        telemetry.WithTracing(tracing => tracing
+            .AddSource(CdsMetrics.Name)
+            .AddAspNetCoreInstrumentation(options =>
+                // Probes every few seconds are noise; query strings are redacted by the instrumentation.
+                options.Filter = context => !UnmeasuredPaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
+            .AddHttpClientInstrumentation());
 
         // Log records go to OTLP too, with their scopes (the hook instance) and the trace they belong to. The
         // messages are the service's [LoggerMessage] templates, which never carry patient data or tokens.
@@ -45,12 +52,8 @@ internal static class TelemetryExtensions
             logging.IncludeFormattedMessage = true;
         });
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
-        {
-            telemetry.UseOtlpExporter();
-            builder.Services.AddHostedService<TelemetryFlush>();
-        }
-
+        telemetry.UseOtlpExporter();
+        builder.Services.AddHostedService<TelemetryFlush>();
         return builder;
     }
 

@@ -73,7 +73,7 @@ internal sealed class CoverageEngine : IDisposable
                 record.ReportGap(gap.ResourceType, gap.What);
             }
 
-            var failures = unreadable.Select(u => new DataFailure(u.Key, $"{u.Value} resource(s) could not be read (not FHIR R4, or a value of the wrong type)")).ToList();
+            var failures = unreadable.Select(u => Unreadable(u.Key, u.Value)).ToList();
             return new PatientRecordRead(record.Count, Extractor.Extract(record), failures, record.NotThisPatient);
         }
         finally
@@ -81,6 +81,9 @@ internal sealed class CoverageEngine : IDisposable
             _readers.Release();
         }
     }
+
+    /// <summary>The data failure of a prefetch key with <paramref name="count"/> resources that could not be read.</summary>
+    public static DataFailure Unreadable(string key, int count) => new(key, $"{count} resource(s) could not be read (not FHIR R4, or a value of the wrong type)");
 
     public void Dispose() => _readers.Dispose();
 

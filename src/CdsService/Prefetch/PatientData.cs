@@ -26,4 +26,13 @@ internal sealed record PatientData(
 {
     /// <summary>The resources and Bundles, whatever their key.</summary>
     public IEnumerable<JsonElement> Items => Keyed.Select(k => k.Item);
+
+    /// <summary>
+    /// Where the Coverage selection reads the patient's Coverages and payors: the few resources <see cref="PatientDataIndex"/>
+    /// set apart, once the data is indexed; until then every item.
+    /// </summary>
+    public IEnumerable<JsonElement> CoverageItems => Coverage ?? Items;
+
+    /// <summary>The Coverages and Organizations among the items, once indexed (<see cref="PatientDataIndex.Coverage"/>).</summary>
+    public IReadOnlyList<JsonElement>? Coverage { get; init; }
 }

@@ -123,10 +123,24 @@ public sealed class FactExtractor
     /// </summary>
     public ClinicalRecord Read(IEnumerable<JsonElement> resourcesOrBundles, string patientId) => ClinicalRecord.Parse(resourcesOrBundles, patientId, IsRelevant);
 
+    /// <summary>
+    /// False when the order's JSON shows it is no request for this policy's service (another type, or codes that are
+    /// all another service's); true when it may be, and <see cref="IsPolicyOrder"/> reads its Firely resource to decide.
+    /// </summary>
+    public bool MayBePolicyOrder(DraftOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return order.ResourceType == "ServiceRequest" && (order.Codings is not { } codings || codings.Any(c => _vocabulary.Policy.Service.Contains(c.System, c.Code)));
+    }
+
     /// <summary>True when the draft order is a request to perform this policy's service (CPT 38242).</summary>
     public bool IsPolicyOrder(DraftOrder order)
     {
-        ArgumentNullException.ThrowIfNull(order);
+        if (!MayBePolicyOrder(order))
+        {
+            return false;
+        }
+
         if (order.Resource is not ServiceRequest request || !Codings(request.Code).Any(c => _vocabulary.Policy.Service.Contains(c.System, c.Code)))
         {
             return false;

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace Cds.Service.Hosting;
+
+/// <summary>
+/// Writes log lines to a stream from one background thread, so that a request thread only enqueues: no lock on the
+/// request path (the stock console logger takes one per line, shared with its writer thread, and it showed as
+/// hundreds of lock contentions per second under load). Bounded: past <see cref="Capacity"/> queued lines the caller
+/// waits for the writer (back-pressure, nothing dropped). Disposing drains every queued line before it returns.
+/// </summary>
+internal sealed class ConsoleLineWriter : IDisposable
+{
+    public const int Capacity = 10_000;
+
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly StreamWriter _output;
+    private readonly Thread _thread;
+    private readonly Lock _late = new();
+    private int _count;
+    private int _sleeping;
+    private volatile bool _stopping;
+
+    public ConsoleLineWriter(Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _output = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024) { AutoFlush = false };
+        _thread = new Thread(Run) { IsBackground = true, Name = "cds-log-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Queues one line (already formatted, with its newline).</summary>
+    public void Enqueue(string line)
+    {
+        if (_stopping)
+        {
+            // Logged while the service stops, after the writer has drained: written here, once, in order.
+            lock (_late)
+            {
+                _output.Write(line);
+                _output.Flush();
+            }
+
+            return;
+        }
+
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _count) >= Capacity)
+        {
+            Wake();
+            spin.SpinOnce();
+        }
+
+        Interlocked.Increment(ref _count);
+        _lines.Enqueue(line);
+        Wake();
+    }
+
+    public void Dispose()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        Wake();
+        _thread.Join(DrainTimeout);
+        lock (_late)
+        {
+            // Anything queued in the instant before _stopping was seen.
+            while (_lines.TryDequeue(out var line))
+            {
+                _output.Write(line);
+            }
+
+            _output.Flush();
+        }
+
+        _wake.Dispose();
+    }
+
+    // Only a sleeping writer is woken: under load the writer is draining and producers touch nothing but the queue.
+    private void Wake()
+    {
+        if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1)
+        {
+            _wake.Release();
+        }
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            while (_lines.TryDequeue(out var line))
+            {
+                Interlocked.Decrement(ref _count);
+                _output.Write(line);
+            }
+
+            _output.Flush();
+            if (_stopping && _lines.IsEmpty)
+            {
+                return;
+            }
+
+            // Announce the sleep, then look again: a producer either sees the flag (and wakes us) or its line is seen here.
+            Interlocked.Exchange(ref _sleeping, 1);
+            if ((!_lines.IsEmpty || _stopping) && Interlocked.Exchange(ref _sleeping, 0) == 1)
+            {
+                continue;
+            }
+
+            _wake.Wait();
+        }
+    }
+}
