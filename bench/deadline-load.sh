@@ -3,7 +3,7 @@
 # unsigned calls) on loopback, runs bench/Cds.DeadlineLoad against it (8 slow-body clients beside valid calls; a slow
 # EHR answering in 1 s under 32 concurrent calls), prints max latency against the hook budget + 10 %, and stops
 # everything it started. Exit status 0 when no call took longer than the budget + 10 %.
-#   bench/deadline-load.sh        (DEADLINE_PORT=5191, DEADLINE_OUT=bench/out/deadline)
+#   bench/deadline-load.sh        (DEADLINE_PORT=5191, DEADLINE_OUT=bench/out/deadline, DEADLINE_ARTIFACTS=its build dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,7 +21,7 @@ trap 'exit 130' INT TERM
 
 rm -rf "$out/data" "$out/logs"
 mkdir -p "$out/data" "$out/logs"
-artifacts=$out/artifacts
+artifacts=${DEADLINE_ARTIFACTS:-$out/artifacts} # bench/run.sh passes its own build
 log "building Release into $artifacts"
 for project in src/CdsService bench/Cds.DeadlineLoad; do
   dotnet build "$project" -c Release --artifacts-path "$artifacts" -nologo -v quiet >"$out/logs/build.log" 2>&1 \

@@ -28,6 +28,19 @@ if (outDir is null || reportPath is null)
 }
 
 var results = Results.Load(outDir);
+
+// A report is written from complete, clean runs only: a failed run never becomes a figure.
+if (results.Problems() is { Count: > 0 } problems)
+{
+    Console.Error.WriteLine($"Cds.BenchReport: refusing to write {reportPath}: the runs in {outDir} are incomplete or failed:");
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine("  - " + problem);
+    }
+
+    return 1;
+}
+
 var markdown = new ReportWriter(results).Write();
 
 // The fixes made for missed targets, with the figures before and after them: a committed, dated record (each figure
@@ -58,12 +71,15 @@ namespace Cds.Bench.Report
         long ReadErrors,
         long WriteErrors,
         long StatusErrors,
-        long Timeouts)
+        long Timeouts,
+        long TokensUsed = 0,
+        long TokensExhausted = 0)
     {
         public long Errors => ConnectErrors + ReadErrors + WriteErrors + StatusErrors + Timeouts;
     }
 
-    internal sealed record WrkRun(string Phase, string Server, string Corpus, int Conns, int Run, WrkStats Stats);
+    /// <summary>One wrk run and the CPU time (utime + stime, clock ticks) the server process spent during it.</summary>
+    internal sealed record WrkRun(string Phase, string Server, string Corpus, int Conns, int Run, long CpuTicks, WrkStats Stats);
 
     /// <summary>One BenchmarkDotNet case (from the brief JSON export): mean time and bytes allocated per call.</summary>
     internal sealed record MicroStat(string Type, string Method, string Parameters, double MeanNs, long BytesPerOp);
@@ -114,6 +130,106 @@ namespace Cds.Bench.Report
 
         public string OutDir { get; private init; } = string.Empty;
 
+        /// <summary>bench/deadline-load.sh's exit status (0: no call past the budget + 10 %), when it ran.</summary>
+        public int? DeadlineExitStatus { get; private set; }
+
+        /// <summary>The phases run.sh ran (BENCH_ONLY).</summary>
+        public IReadOnlySet<string> Phases => Meta.GetValueOrDefault("only", "micro,prefetch,scaling,noprefetch,signed,deadline")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+
+        public double TicksPerSecond => double.Parse(Meta.GetValueOrDefault("ticks_per_second", "100"), CultureInfo.InvariantCulture);
+
+        public int RunsPerConfiguration => int.Parse(Meta.GetValueOrDefault("runs", "3"), CultureInfo.InvariantCulture);
+
+        /// <summary>
+        /// Why these results cannot be reported: a run with errors or too few tokens, a configuration of a phase that ran
+        /// with fewer runs than asked, a micro benchmark the report needs that did not run. Empty when all is well.
+        /// </summary>
+        public List<string> Problems()
+        {
+            var problems = new List<string>();
+            foreach (var run in Runs.Where(r => r.Stats.Errors > 0 || r.Stats.TokensExhausted > 0 || r.Stats.Requests == 0))
+            {
+                problems.Add($"{run.Phase} {run.Server} {run.Corpus} c{run.Conns} run {run.Run}: {run.Stats.Requests} requests, {run.Stats.StatusErrors} non-2xx, {run.Stats.Timeouts} timeouts, "
+                    + $"{run.Stats.ConnectErrors + run.Stats.ReadErrors + run.Stats.WriteErrors} socket errors, {run.Stats.TokensExhausted} requests without a token (pool too small: raise BENCH_JWT_RATE)");
+            }
+
+            foreach (var run in Runs.Where(r => r.CpuTicks < 0))
+            {
+                problems.Add($"{run.Phase} {run.Server} {run.Corpus} c{run.Conns} run {run.Run}: no CPU time recorded");
+            }
+
+            foreach (var (phase, server, corpus, conns) in Expected())
+            {
+                var count = Select(phase, server, corpus, conns).Count();
+                if (count < RunsPerConfiguration)
+                {
+                    problems.Add($"{phase} {server} {corpus} c{conns}: {count} of {RunsPerConfiguration} runs recorded");
+                }
+            }
+
+            if (Phases.Contains("micro"))
+            {
+                foreach (var (type, method, parameters) in ReportWriter.MicroNeeded)
+                {
+                    if (Stat(type, method, parameters) is null)
+                    {
+                        problems.Add($"micro benchmark {type}.{method} ({parameters}) has no result (see bench/out/logs/bdn.log)");
+                    }
+                }
+            }
+
+            if (Phases.Contains("deadline") && DeadlineExitStatus is null)
+            {
+                problems.Add("deadline: bench/deadline-load.sh left no result");
+            }
+
+            if ((Phases.Contains("prefetch") || Phases.Contains("scaling") || Phases.Contains("noprefetch")) && !Rss.Any(r => r.Process == "service"))
+            {
+                problems.Add("no RSS sample of the service");
+            }
+
+            return problems;
+        }
+
+        private IEnumerable<(string Phase, string Server, string Corpus, int Conns)> Expected()
+        {
+            if (Phases.Contains("prefetch"))
+            {
+                foreach (var (corpus, conns) in ReportWriter.PrefetchConfigurations)
+                {
+                    yield return ("prefetch", "service", corpus, conns);
+                    yield return ("prefetch", "baseline", corpus, conns);
+                }
+            }
+
+            if (Phases.Contains("scaling"))
+            {
+                foreach (var corpus in Corpora.Keys.Where(c => c.StartsWith("scale", StringComparison.Ordinal)))
+                {
+                    yield return ("scaling", "service", corpus, 1);
+                }
+            }
+
+            if (Phases.Contains("noprefetch"))
+            {
+                foreach (var corpus in new[] { "typical", "heavy" })
+                {
+                    yield return ("noprefetch", "service", corpus, 1);
+                    yield return ("noprefetch", "service", corpus, 8);
+                }
+            }
+
+            if (Phases.Contains("signed"))
+            {
+                foreach (var corpus in ReportWriter.SignedCorpora)
+                {
+                    yield return ("signed", "signed", corpus, 8);
+                    yield return ("signed", "baseline", corpus, 8);
+                }
+            }
+        }
+
         public static Results Load(string outDir)
         {
             var results = new Results { OutDir = outDir };
@@ -138,6 +254,7 @@ namespace Cds.Bench.Report
                             root.GetProperty("corpus").GetString()!,
                             root.GetProperty("conns").GetInt32(),
                             root.GetProperty("run").GetInt32(),
+                            root.TryGetProperty("cpu_ticks", out var ticks) ? ticks.GetInt64() : -1,
                             root.GetProperty("wrk").Deserialize<WrkStats>(SnakeCase)!));
                         break;
                     case "rss":
@@ -149,6 +266,9 @@ namespace Cds.Bench.Report
                         break;
                     case "corpus":
                         results.Corpora[root.GetProperty("name").GetString()!] = (root.GetProperty("resources").GetInt32(), root.GetProperty("bytes").GetInt64());
+                        break;
+                    case "deadline":
+                        results.DeadlineExitStatus = root.GetProperty("exit_status").GetInt32();
                         break;
                     case "response":
                         results.ResponseBytes[root.GetProperty("name").GetString()!] = root.GetProperty("bytes").GetInt64();

@@ -8,13 +8,18 @@ internal static class Corpora
 {
     public const int Seed = 4503;
 
-    /// <summary>Resources in prefetch of the named patients (run.sh: typical=50 heavy=2000).</summary>
+    /// <summary>Resources in prefetch of the named patients (run.sh: typical=50 heavy=2000, nondli = typical with a CBC order).</summary>
     public static int Size(string patient) => patient switch
     {
-        "typical" => 50,
+        "typical" or "nondli" => 50,
         "heavy" => 2000,
-        _ => throw new ArgumentOutOfRangeException(nameof(patient), patient, "typical or heavy"),
+        _ => throw new ArgumentOutOfRangeException(nameof(patient), patient, "typical, nondli or heavy"),
     };
+
+    /// <summary>The named patient's request body as run.sh writes it (nondli: typical's request, the order a CBC).</summary>
+    public static byte[] RequestBody(string patient) => patient == "nondli"
+        ? JsonSerializer.SerializeToUtf8Bytes(PatientRecord.WithNonPolicyOrder(PatientRecord.HookRequest("typical", Size("typical"), Seed)))
+        : RequestBody(patient, Size(patient));
 
     /// <summary>The order-sign request body, as the EHR sends it.</summary>
     public static byte[] RequestBody(string name, int resources) =>

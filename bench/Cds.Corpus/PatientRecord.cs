@@ -147,6 +147,23 @@ internal sealed class PatientRecord
         return copy;
     }
 
+    /// <summary>
+    /// The same request (same prefetch, byte for byte) with a draft order no policy governs: a CBC (CPT 85025) in place
+    /// of the DLI order, the common case of a payer's CRD endpoint.
+    /// </summary>
+    public static JsonObject WithNonPolicyOrder(JsonObject request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var copy = request.DeepClone().AsObject();
+        var order = copy["context"]!["draftOrders"]!["entry"]![0]!["resource"]!.AsObject();
+        order["id"] = "sr-cbc-001";
+        order["category"] = new JsonArray { Concept(Snomed, "108252007", "Laboratory procedure") };
+        order["code"] = Concept(Cpt, "85025", "Blood count; complete (CBC), automated and automated differential WBC count", text: "CBC with differential");
+        order["reasonCode"] = new JsonArray { Concept(Icd10Cm, "Z94.84", "Stem cells transplant status") };
+        order.Remove("quantityQuantity");
+        return copy;
+    }
+
     private JsonObject Build(int resources)
     {
         var extra = Allocate(resources - CoreResources);

@@ -19,6 +19,9 @@ internal static partial class CdsSecurityExtensions
     public const string CorsPolicy = "cds-browser-clients";
     private const string ReplayUnavailableKey = "cds.replay-store-unavailable";
 
+    // Reading a token keeps no state in the handler: one for the service, not one per request.
+    private static readonly JsonWebTokenHandler TokenReader = new();
+
     /// <summary>Only asymmetric algorithms: never <c>none</c>, never HMAC (CDS Hooks 2.0).</summary>
     public static readonly IReadOnlyList<string> Algorithms =
     [
@@ -129,7 +132,7 @@ internal static partial class CdsSecurityExtensions
         JsonWebToken jwt;
         try
         {
-            jwt = new JsonWebTokenHandler().ReadJsonWebToken(token);
+            jwt = TokenReader.ReadJsonWebToken(token);
         }
         catch (Exception e) when (e is ArgumentException or SecurityTokenException or FormatException or InvalidOperationException or System.Text.Json.JsonException)
         {

@@ -7,7 +7,8 @@ namespace Cds.Service.Security;
 /// <summary>
 /// The public keys of each trusted client: inline keys from configuration and the client's JWK Set, fetched only from
 /// its configured URL, cached for an hour and refreshed early when a token names an unknown <c>kid</c> (at most every
-/// 30 seconds per client). Only asymmetric keys (EC, RSA) are ever kept.
+/// 30 seconds per client). Only asymmetric keys (EC, RSA) are ever kept, materialized once per configuration load or
+/// fetch (<see cref="SigningKeys"/>), so validating a token allocates no key and looks its <c>kid</c> up in a dictionary.
 /// </summary>
 internal sealed partial class ClientKeyStore(
     IOptions<SecurityOptions> options,
@@ -22,10 +23,10 @@ internal sealed partial class ClientKeyStore(
 
     private readonly ConcurrentDictionary<string, CachedSet> _fetched = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
-    private readonly Lazy<Dictionary<string, (TrustedClient Client, SecurityKey[] Inline)>> _clients = new(() =>
+    private readonly Lazy<Dictionary<string, (TrustedClient Client, SigningKeys Inline)>> _clients = new(() =>
         options.Value.Clients.ToDictionary(
             c => c.Issuer,
-            c => (c, c.Keys.Select(ToJsonWebKey).Where(IsAsymmetric).Cast<SecurityKey>().ToArray()),
+            c => (c, SigningKeys.From(c.Keys.Select(ToJsonWebKey))),
             StringComparer.Ordinal));
 
     public TrustedClient? Client(string? issuer) =>
@@ -39,8 +40,8 @@ internal sealed partial class ClientKeyStore(
             return [];
         }
 
-        var fetched = _fetched.TryGetValue(issuer, out var set) ? set.Keys : [];
-        return entry.Inline.Concat(fetched).Where(k => string.Equals(k.KeyId, kid, StringComparison.Ordinal)).ToArray();
+        // Inline and fetched keys were combined and materialized when the JWK Set was fetched; before any fetch, the inline ones.
+        return (_fetched.TryGetValue(issuer, out var set) ? set.Keys : entry.Inline).WithKid(kid);
     }
 
     /// <summary>Makes sure the client's JWK Set is loaded and fresh enough to resolve <paramref name="kid"/>.</summary>
@@ -68,14 +69,14 @@ internal sealed partial class ClientKeyStore(
                 return;
             }
 
-            var keys = await FetchAsync(url, cancellationToken);
-            _fetched[issuer] = new CachedSet(keys, timeProvider.GetUtcNow());
-            Log.JwksFetched(logger, issuer, keys.Length);
+            var fetched = await FetchAsync(url, cancellationToken);
+            _fetched[issuer] = new CachedSet(SigningKeys.Combine(_clients.Value[issuer].Inline, fetched), timeProvider.GetUtcNow());
+            Log.JwksFetched(logger, issuer, fetched.Count);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ArgumentException or InvalidOperationException)
         {
             // Keep what was cached; remember the attempt so a flood of unknown kids cannot hammer the client's server.
-            _fetched[issuer] = new CachedSet(cached?.Keys ?? [], timeProvider.GetUtcNow());
+            _fetched[issuer] = new CachedSet(cached?.Keys ?? _clients.Value[issuer].Inline, timeProvider.GetUtcNow());
             Log.JwksFailed(logger, issuer, e.GetType().Name);
         }
         finally
@@ -84,7 +85,7 @@ internal sealed partial class ClientKeyStore(
         }
     }
 
-    private async Task<SecurityKey[]> FetchAsync(Uri url, CancellationToken cancellationToken)
+    private async Task<SigningKeys> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
@@ -102,7 +103,7 @@ internal sealed partial class ClientKeyStore(
             throw new InvalidOperationException("JWK Set too large.");
         }
 
-        return new JsonWebKeySet(json).Keys.Where(IsAsymmetric).Cast<SecurityKey>().ToArray();
+        return SigningKeys.From(new JsonWebKeySet(json).Keys);
     }
 
     private static JsonWebKey ToJsonWebKey(JwkOptions jwk) => new()
@@ -118,11 +119,7 @@ internal sealed partial class ClientKeyStore(
         E = jwk.E,
     };
 
-    // Symmetric ("oct") keys are never trusted: CDS Hooks forbids HMAC-signed JWTs.
-    private static bool IsAsymmetric(JsonWebKey key) =>
-        key.Kty is JsonWebAlgorithmsKeyTypes.EllipticCurve or JsonWebAlgorithmsKeyTypes.RSA && !string.IsNullOrEmpty(key.Kid);
-
-    private sealed record CachedSet(SecurityKey[] Keys, DateTimeOffset FetchedAt);
+    private sealed record CachedSet(SigningKeys Keys, DateTimeOffset FetchedAt);
 
     private static partial class Log
     {
