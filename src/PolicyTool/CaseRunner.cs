@@ -58,6 +58,12 @@ internal static class CaseRunner
         var name = Path.GetFileName(folder);
         try
         {
+            var unknown = Directory.GetFiles(folder, "*.json").Select(Path.GetFileName).Where(f => !KnownFiles.Contains(f, StringComparer.Ordinal)).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new ToolInputException($"unknown file(s) {string.Join(", ", unknown)} in {folder} (a case holds {ExpectedFile} with {HookFile}, or with {BundleFile} and {OrderFile})");
+            }
+
             var expected = ExpectedCase.Read(Path.Combine(folder, ExpectedFile), policy);
             var answer = Decide.Run(policy, Input(folder, expected), expected.Today);
             return Compare(name, expected, answer);
@@ -70,12 +76,6 @@ internal static class CaseRunner
 
     private static ReviewInput Input(string folder, ExpectedCase expected)
     {
-        var unknown = Directory.GetFiles(folder, "*.json").Select(Path.GetFileName).Where(f => !KnownFiles.Contains(f, StringComparer.Ordinal)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new ToolInputException($"unknown file(s) {string.Join(", ", unknown)} in {folder} (a case holds {ExpectedFile} with {HookFile}, or with {BundleFile} and {OrderFile})");
-        }
-
         var hook = Path.Combine(folder, HookFile);
         var bundle = Path.Combine(folder, BundleFile);
         var order = Path.Combine(folder, OrderFile);

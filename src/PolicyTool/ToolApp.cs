@@ -92,9 +92,10 @@ internal static class ToolApp
             throw new ToolInputException("--patient goes with --bundle (a hook request names its patient in context.patientId)");
         }
 
+        var today = Today(args["--today"]);
         var policy = PolicyLoader.Load(args["--policy"]);
         var input = hook is not null ? HookInput.Read(hook, args["--service"]) : BundleInput.Read(bundle!, order!, args["--patient"], args["--service"]);
-        var answer = Decide.Run(policy, input, Today(args["--today"]));
+        var answer = Decide.Run(policy, input, today);
         output.Write(args.Has("--json") ? DecisionReport.Json(policy, answer) : DecisionReport.Text(policy, answer));
         return ExitCodes.Ok;
     }
