@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Cds.FhirMapping.Engine;
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Engine;
 using Cds.Service.Discovery;
-using Cds.Service.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
