@@ -11,8 +11,8 @@ namespace Cds.PolicyTool;
 /// </summary>
 internal static class HookInput
 {
-    /// <summary>The prefetch key of completed DTR answers (the service's <c>DtrAnswers.PrefetchKey</c>): read with the chart.</summary>
-    public const string AnswersKey = "questionnaireResponse";
+    /// <summary>The prefetch key of completed DTR answers, as the service spells it: read with the chart.</summary>
+    public const string AnswersKey = RecordKeys.DtrAnswers;
 
     /// <summary>The one discovery key the service's decision never waits for (it is not queried when absent).</summary>
     private const string PatientKey = "patient";
