@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Dtr;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
@@ -20,7 +21,7 @@ internal static class DtrAnswers
     /// discovery prefetch template (it is never queried): the EHR or the DTR app sends it with the hook, or to
     /// <c>/cds-services/{id}/questionnaire-response</c>.
     /// </summary>
-    public const string PrefetchKey = "questionnaireResponse";
+    public const string PrefetchKey = RecordKeys.DtrAnswers;
 
     /// <summary>The answers in the request's prefetch (read like any other record: only the patient's own count).</summary>
     public static IEnumerable<JsonElement> FromPrefetch(IReadOnlyDictionary<string, JsonElement> prefetch) =>

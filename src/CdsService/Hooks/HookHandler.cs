@@ -127,7 +127,7 @@ internal sealed partial class HookHandler(
         if (read.NotThisPatient.Count > 0)
         {
             Log.NotThisPatient(logger, request.HookInstance, call.ServiceId, read.NotThisPatient.Count, LogText.Safe(string.Join(", ", read.NotThisPatient.Take(20)), 2000));
-            if (read.NotThisPatient.FirstOrDefault(r => r.StartsWith("Coverage", StringComparison.Ordinal)) is { } coverage)
+            if (read.ForeignCoverage is { } coverage)
             {
                 return new HookOutcome.Rejected(StatusCodes.Status400BadRequest, "invalid", $"{LogText.Safe(coverage, 100)} does not name context.patientId as its beneficiary.") { Trace = Stage("extract") };
             }

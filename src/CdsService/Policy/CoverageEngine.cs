@@ -1,3 +1,4 @@
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
@@ -11,7 +12,11 @@ namespace Cds.Service.Policy;
 /// The patient's record read for one call: its size, its facts, the keys with unreadable resources, and the resources
 /// dropped because they do not reference the patient ("Type/id").
 /// </summary>
-internal sealed record PatientRecordRead(int Resources, ClinicalFacts Facts, IReadOnlyList<DataFailure> Unreadable, IReadOnlyList<string> NotThisPatient);
+internal sealed record PatientRecordRead(int Resources, ClinicalFacts Facts, IReadOnlyList<DataFailure> Unreadable, IReadOnlyList<string> NotThisPatient)
+{
+    /// <summary>Another patient's Coverage among the dropped resources (<see cref="RecordRead.ForeignCoverage"/>): a 400.</summary>
+    public string? ForeignCoverage { get; init; }
+}
 
 /// <summary>The policy, loaded once, with its fact extractor and evaluator: the service's only door into FhirMapping's logic.</summary>
 internal sealed class CoverageEngine : IDisposable
@@ -23,17 +28,19 @@ internal sealed class CoverageEngine : IDisposable
     public CoverageEngine(CdsOptions options, TimeProvider timeProvider)
     {
         Policy = string.IsNullOrWhiteSpace(options.PolicyFile) ? PolicyDefinition.LoadDefault() : PolicyDefinition.LoadFile(options.PolicyFile);
-        Extractor = new FactExtractor(Policy);
-        Evaluator = new PolicyEvaluator(Policy, timeProvider);
+        Decider = new RecordDecider(Policy, timeProvider);
         Insurer = string.IsNullOrWhiteSpace(options.Insurer) ? Policy.Insurer : options.Insurer;
         PriorAuthorization = string.IsNullOrWhiteSpace(options.PriorAuthorization) ? Policy.Document.PriorAuthorization : options.PriorAuthorization;
     }
 
     public PolicyDefinition Policy { get; }
 
-    public FactExtractor Extractor { get; }
+    /// <summary>Reads a record and decides: shared with the reviewer tool (src/PolicyTool), so both decide alike.</summary>
+    public RecordDecider Decider { get; }
 
-    public PolicyEvaluator Evaluator { get; }
+    public FactExtractor Extractor => Decider.Extractor;
+
+    public PolicyEvaluator Evaluator => Decider.Evaluator;
 
     public string Insurer { get; }
 
@@ -56,25 +63,8 @@ internal sealed class CoverageEngine : IDisposable
         await _readers.WaitAsync(cancellationToken);
         try
         {
-            var record = Extractor.Read([], patientId);
-            var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var (key, item) in data.Keyed)
-            {
-                var before = record.Unreadable;
-                record.Add(item);
-                if (record.Unreadable > before)
-                {
-                    unreadable[key] = unreadable.GetValueOrDefault(key) + record.Unreadable - before;
-                }
-            }
-
-            foreach (var gap in gaps)
-            {
-                record.ReportGap(gap.ResourceType, gap.What);
-            }
-
-            var failures = unreadable.Select(u => Unreadable(u.Key, u.Value)).ToList();
-            return new PatientRecordRead(record.Count, Extractor.Extract(record), failures, record.NotThisPatient);
+            var read = Decider.Read(data.Keyed.Select(k => new RecordItem(k.Key, k.Item)), patientId, gaps);
+            return new PatientRecordRead(read.Resources, read.Facts, [.. read.Unreadable.Select(u => new DataFailure(u.Key, u.Reason))], read.NotThisPatient) { ForeignCoverage = read.ForeignCoverage };
         }
         finally
         {
@@ -83,9 +73,13 @@ internal sealed class CoverageEngine : IDisposable
     }
 
     /// <summary>The data failure of a prefetch key with <paramref name="count"/> resources that could not be read.</summary>
-    public static DataFailure Unreadable(string key, int count) => new(key, $"{count} resource(s) could not be read (not FHIR R4, or a value of the wrong type)");
+    public static DataFailure Unreadable(string key, int count)
+    {
+        var problem = RecordDecider.Unreadable(key, count);
+        return new(problem.Key, problem.Reason);
+    }
 
     public void Dispose() => _readers.Dispose();
 
-    public CoverageDecision Decide(ClinicalFacts facts, DraftOrder order) => Evaluator.Evaluate(facts, Extractor.ExtractOrder(order));
+    public CoverageDecision Decide(ClinicalFacts facts, DraftOrder order) => Decider.Decide(facts, order);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using Cds.FhirMapping.Engine;
 using Cds.Service.Discovery;
 
 namespace Cds.Service.Sandbox;
@@ -135,7 +136,7 @@ internal sealed class SampleLibrary
             var prefetch = new JsonObject();
             foreach (var (key, template) in service.Prefetch)
             {
-                if (SampleSearch.Prefetch(template, tokens, patient.Resources) is { } value)
+                if (PrefetchSearch.Prefetch(template, tokens, patient.Resources) is { } value)
                 {
                     prefetch[key] = value;
                 }

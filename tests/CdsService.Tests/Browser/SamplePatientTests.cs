@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Engine;
 using Cds.Service.Discovery;
-using Cds.Service.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -108,7 +108,7 @@ public sealed partial class SamplePatientTests(SandboxServiceFixture fixture) : 
                 }
             }
 
-            var answer = SampleSearch.Prefetch(template, tokens, resources)!.ToJsonString();
+            var answer = PrefetchSearch.Prefetch(template, tokens, resources)!.ToJsonString();
             _factory.Ehr.Given(match).RespondWith(Response.Create().WithHeader("Content-Type", "application/fhir+json").WithBody(answer));
         }
 
@@ -136,8 +136,8 @@ public sealed partial class SamplePatientTests(SandboxServiceFixture fixture) : 
         IReadOnlyList<JsonObject> resources = [];
 
         // Act
-        var unknown = Assert.Throws<NotSupportedException>(() => SampleSearch.Prefetch("Observation?patient={{context.patientId}}&_sort=-date", tokens, resources));
-        var unresolved = SampleSearch.Prefetch("Encounter/{{context.encounterId}}", tokens, resources);
+        var unknown = Assert.Throws<NotSupportedException>(() => PrefetchSearch.Prefetch("Observation?patient={{context.patientId}}&_sort=-date", tokens, resources));
+        var unresolved = PrefetchSearch.Prefetch("Encounter/{{context.encounterId}}", tokens, resources);
 
         // Assert
         Assert.Contains("_sort", unknown.Message, StringComparison.Ordinal);

@@ -1,15 +1,16 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Cds.Service.Sandbox;
+namespace Cds.FhirMapping.Engine;
 
 /// <summary>
-/// Answers a CDS Hooks prefetch template from a sample patient's resources, as a FHIR server would: a read
+/// Answers a CDS Hooks prefetch template from a patient's resources, as a FHIR server would: a read
 /// (<c>Patient/{id}</c>) gives the resource, a search gives a searchset Bundle. Only the search parameters the
 /// service's templates use are known (patient, subject, status, category, code, type); any other is refused, so a
-/// template change cannot silently prefetch the wrong data.
+/// template change cannot silently prefetch the wrong data. The sandbox page builds its sample requests with it, and
+/// the reviewer tool reads a patient Bundle through it, so both see what the service's prefetch would hold.
 /// </summary>
-internal static partial class SampleSearch
+public static partial class PrefetchSearch
 {
     private static readonly HashSet<string> ReferenceParameters = new(StringComparer.Ordinal) { "patient", "subject", "beneficiary" };
     private static readonly HashSet<string> TokenParameters = new(StringComparer.Ordinal) { "status", "category", "code", "type" };

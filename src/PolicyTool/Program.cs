@@ -1,0 +1,3 @@
+using Cds.PolicyTool;
+
+return ToolApp.Run(args, Console.Out, Console.Error);
