@@ -114,6 +114,14 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             """,
             "CREATE INDEX ix_jwt_replay_expires ON jwt_replay (expires_at)",
         ]),
+        (2, "the policy revision of each coverage assertion",
+        [
+            "ALTER TABLE coverage_assertion ADD COLUMN policy_id TEXT",
+            "ALTER TABLE coverage_assertion ADD COLUMN policy_version TEXT",
+            "ALTER TABLE coverage_assertion ADD COLUMN policy_effective TEXT",
+            "ALTER TABLE coverage_assertion ADD COLUMN policy_sha256 TEXT",
+            "CREATE INDEX ix_coverage_assertion_policy ON coverage_assertion (policy_id, policy_version)",
+        ]),
     ];
 
     /// <summary>The schema version this build writes.</summary>
@@ -206,9 +214,9 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
                     transaction,
                     $"""
                     INSERT INTO coverage_assertion (assertion_id, call_id, position, order_ref, coverage_ref, outcome, deciding_criterion, reason,
-                        covered, pa_needed, doc_needed, assertion_date, detail)
+                        covered, pa_needed, doc_needed, assertion_date, detail, policy_id, policy_version, policy_effective, policy_sha256)
                     VALUES (@assertion, @call, @position, @order, @coverage, @outcome, @criterion, @reason,
-                        @covered, @pa, @doc, @date, {Json("@detail")})
+                        @covered, @pa, @doc, @date, {Json("@detail")}, @policyId, @policyVersion, @policyEffective, @policySha)
                     ON CONFLICT (assertion_id) DO NOTHING
                     """,
                     [
@@ -217,6 +225,7 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
                         P("@covered", d.Covered), P("@pa", d.PaNeeded), P("@doc", d.DocNeeded),
                         P("@date", d.AssertionDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
                         P("@detail", LedgerJson.Serialize(d.Detail, LedgerJsonContext.Default.DecisionDetail)),
+                        P("@policyId", d.Policy?.Id), P("@policyVersion", d.Policy?.Version), P("@policyEffective", d.Policy?.Effective), P("@policySha", d.Policy?.Sha256),
                     ],
                     cancellationToken);
             }
@@ -436,7 +445,8 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             connection,
             null,
             """
-            SELECT order_ref, assertion_id, coverage_ref, outcome, deciding_criterion, reason, covered, pa_needed, doc_needed, assertion_date, detail
+            SELECT order_ref, assertion_id, coverage_ref, outcome, deciding_criterion, reason, covered, pa_needed, doc_needed, assertion_date, detail,
+                policy_id, policy_version, policy_effective, policy_sha256
             FROM coverage_assertion WHERE call_id = @id ORDER BY position
             """,
             [P("@id", callId)]))
@@ -455,7 +465,12 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
                     NullableString(reader, 7),
                     NullableString(reader, 8),
                     DateOnly.ParseExact(reader.GetString(9), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    LedgerJson.Deserialize(reader.GetString(10), LedgerJsonContext.Default.DecisionDetail)));
+                    LedgerJson.Deserialize(reader.GetString(10), LedgerJsonContext.Default.DecisionDetail))
+                {
+                    Policy = NullableString(reader, 11) is { } policyId
+                        ? new PolicyRevisionRecord(policyId, NullableString(reader, 12) ?? string.Empty, NullableString(reader, 13) ?? string.Empty, NullableString(reader, 14) ?? string.Empty)
+                        : null,
+                });
             }
         }
 

@@ -2,7 +2,7 @@ using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
-
+using Cds.Service.Hooks;
 using Cds.Service.Prefetch;
 
 namespace Cds.Service.Policy;
@@ -13,34 +13,63 @@ namespace Cds.Service.Policy;
 /// </summary>
 internal sealed record PatientRecordRead(int Resources, ClinicalFacts Facts, IReadOnlyList<DataFailure> Unreadable, IReadOnlyList<string> NotThisPatient);
 
-/// <summary>The policy, loaded once, with its fact extractor and evaluator: the service's only door into FhirMapping's logic.</summary>
-internal sealed class CoverageEngine : IDisposable
+/// <summary>
+/// One loaded policy file with its fact extractor, evaluator and card wording: the service's only door into
+/// FhirMapping's logic, one per policy of the serving <see cref="PolicySet"/>. Built only by <see cref="Create"/>.
+/// </summary>
+internal sealed class CoverageEngine
 {
-    // Reading a record is CPU work that holds the patient's data in memory: running more at once than there are cores
-    // adds no throughput, only memory (measured: bench/README.md). Further calls wait their turn.
-    private readonly SemaphoreSlim _readers = new(Environment.ProcessorCount, Environment.ProcessorCount);
+    private readonly RecordReaders _readers;
 
-    public CoverageEngine(CdsOptions options, TimeProvider timeProvider)
+    private CoverageEngine(PolicyDefinition policy, PolicyRevision revision, CdsOptions options, TimeProvider timeProvider, RecordReaders readers)
     {
-        Policy = string.IsNullOrWhiteSpace(options.PolicyFile) ? PolicyDefinition.LoadDefault() : PolicyDefinition.LoadFile(options.PolicyFile);
+        Policy = policy;
+        Revision = revision;
+        _readers = readers;
         Extractor = new FactExtractor(Policy);
         Evaluator = new PolicyEvaluator(Policy, timeProvider);
+        Guidance = new CardGuidance(Policy);
+        Words = new EvidenceText(Policy.Document.Systems);
         Insurer = string.IsNullOrWhiteSpace(options.Insurer) ? Policy.Insurer : options.Insurer;
         PriorAuthorization = string.IsNullOrWhiteSpace(options.PriorAuthorization) ? Policy.Document.PriorAuthorization : options.PriorAuthorization;
+        ServiceLabel = $"{Policy.Service.Description} ({string.Join(", ", Policy.Document.Service.Codes.SelectMany(i => (i.Codes ?? []).Select(c => $"{i.System.ToUpperInvariant()} {c}")))})";
+    }
+
+    /// <summary>
+    /// The one place a policy becomes an engine (when the policy seam lands, this is where a policy module is built).
+    /// </summary>
+    public static CoverageEngine Create(PolicyDefinition policy, PolicyRevision revision, CdsOptions options, TimeProvider timeProvider, RecordReaders readers)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(revision);
+        ArgumentNullException.ThrowIfNull(options);
+        return new CoverageEngine(policy, revision, options, timeProvider, readers);
     }
 
     public PolicyDefinition Policy { get; }
 
+    /// <summary>The revision every decision of this engine names (ledger, log line, card link, GET /policies).</summary>
+    public PolicyRevision Revision { get; }
+
     public FactExtractor Extractor { get; }
 
     public PolicyEvaluator Evaluator { get; }
+
+    /// <summary>What cards may offer beyond the decision (suggested orders, override reasons).</summary>
+    public CardGuidance Guidance { get; }
+
+    /// <summary>Evidence in words, with the policy file's code systems.</summary>
+    public EvidenceText Words { get; }
 
     public string Insurer { get; }
 
     public string PriorAuthorization { get; }
 
     /// <summary>How cards name the service: the policy file's display and codes, e.g. "… (CPT 38242)".</summary>
-    public string ServiceLabel => $"{Policy.Service.Description} ({string.Join(", ", Policy.Document.Service.Codes.SelectMany(i => (i.Codes ?? []).Select(c => $"{i.System.ToUpperInvariant()} {c}")))})";
+    public string ServiceLabel { get; }
+
+    /// <summary>How cards and logs name the service in a few words (the file's <c>service.shortName</c>, e.g. "DLI").</summary>
+    public string ServiceName => Policy.ServiceName;
 
     /// <summary>
     /// Reads the patient's data (only the patient's own resources, deserializing only what the policy uses) and extracts
@@ -53,36 +82,27 @@ internal sealed class CoverageEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(gaps);
-        await _readers.WaitAsync(cancellationToken);
-        try
+        using var slot = await _readers.EnterAsync(cancellationToken);
+        var record = Extractor.Read([], patientId);
+        var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (key, item) in data.Keyed)
         {
-            var record = Extractor.Read([], patientId);
-            var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var (key, item) in data.Keyed)
+            var before = record.Unreadable;
+            record.Add(item);
+            if (record.Unreadable > before)
             {
-                var before = record.Unreadable;
-                record.Add(item);
-                if (record.Unreadable > before)
-                {
-                    unreadable[key] = unreadable.GetValueOrDefault(key) + record.Unreadable - before;
-                }
+                unreadable[key] = unreadable.GetValueOrDefault(key) + record.Unreadable - before;
             }
-
-            foreach (var gap in gaps)
-            {
-                record.ReportGap(gap.ResourceType, gap.What);
-            }
-
-            var failures = unreadable.Select(u => new DataFailure(u.Key, $"{u.Value} resource(s) could not be read (not FHIR R4, or a value of the wrong type)")).ToList();
-            return new PatientRecordRead(record.Count, Extractor.Extract(record), failures, record.NotThisPatient);
         }
-        finally
+
+        foreach (var gap in gaps)
         {
-            _readers.Release();
+            record.ReportGap(gap.ResourceType, gap.What);
         }
+
+        var failures = unreadable.Select(u => new DataFailure(u.Key, $"{u.Value} resource(s) could not be read (not FHIR R4, or a value of the wrong type)")).ToList();
+        return new PatientRecordRead(record.Count, Extractor.Extract(record), failures, record.NotThisPatient);
     }
-
-    public void Dispose() => _readers.Dispose();
 
     public CoverageDecision Decide(ClinicalFacts facts, DraftOrder order) => Evaluator.Evaluate(facts, Extractor.ExtractOrder(order));
 }
