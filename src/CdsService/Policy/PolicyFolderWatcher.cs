@@ -8,13 +8,15 @@ namespace Cds.Service.Policy;
 /// that an editor's several writes make one reload. Nothing to watch for the embedded policy, or when
 /// <see cref="CdsOptions.PolicyReload"/> is off.
 /// </summary>
-internal sealed partial class PolicyFolderWatcher(PolicyLibrary library, IOptions<CdsOptions> options, ILogger<PolicyFolderWatcher> logger) : IHostedService, IDisposable
+internal sealed partial class PolicyFolderWatcher(IServiceProvider services, IOptions<CdsOptions> options, ILogger<PolicyFolderWatcher> logger) : IHostedService, IDisposable
 {
     private FileSystemWatcher? _watcher;
     private ITimer? _debounce;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // Resolved here, after PolicyStartupCheck has loaded the policies (a bad folder stops the start there).
+        var library = services.GetRequiredService<PolicyLibrary>();
         var source = library.Source;
         if (source.Embedded || !options.Value.PolicyReload)
         {

@@ -44,9 +44,10 @@ internal sealed partial class PolicyLibrary : IDisposable
             {
                 next = PolicySet.Load(Source.Read(), _options, _timeProvider, _readers);
             }
-            catch (PolicySetException e)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                Log.Refused(_logger, e.Message, Current.Names);
+                // Runs on a timer thread: whatever goes wrong is refused and logged, never thrown (it would end the process).
+                Log.Refused(_logger, e is PolicySetException ? e.Message : $"{e.GetType().Name}: {e.Message}", Current.Names);
                 return false;
             }
 

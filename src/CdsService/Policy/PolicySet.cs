@@ -68,7 +68,7 @@ internal sealed class PolicySet
                 using var stream = new MemoryStream(bytes, writable: false);
                 policy = PolicyDefinition.Load(stream);
             }
-            catch (PolicyFileException e)
+            catch (Exception e) when (e is PolicyFileException or InvalidOperationException or KeyNotFoundException or ArgumentException)
             {
                 throw new PolicySetException($"policy file {name}: {e.Message}", e);
             }
@@ -94,7 +94,14 @@ internal sealed class PolicySet
             }
 
             var revision = new PolicyRevision(policy.Id, policy.Version, policy.EffectiveDate, policy.ReviewDue, Convert.ToHexStringLower(SHA256.HashData(bytes)), name);
-            engines.Add(CoverageEngine.Create(policy, revision, options, timeProvider, readers));
+            try
+            {
+                engines.Add(CoverageEngine.Create(policy, revision, options, timeProvider, readers));
+            }
+            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or ArgumentException)
+            {
+                throw new PolicySetException($"policy file {name}: {e.Message}", e);
+            }
         }
 
         return new PolicySet(engines, timeProvider.GetUtcNow());
