@@ -89,6 +89,43 @@ public sealed class PolicyReloadTests
         Assert.Equal(["dli-45.03 2024.1", "variant-v01 1"], await PolicyFolder.ServingAsync(client));
     }
 
+    [Fact]
+    public async Task GivenAHookCallInProgress_WhenARevisionIsSwappedIn_ThenTheCallIsAnsweredWholeByTheRevisionItStartedWith()
+    {
+        // Arrange: the EHR holds the procedures query for 3 s, long enough to swap a revision in meanwhile.
+        using var folder = new PolicyFolder(withVariant: false);
+        using var factory = new CdsServiceFactory()
+            .With("Cds:PolicyFolder", folder.Path)
+            .With("Cds:PolicyReloadDebounce", "00:00:00.100")
+            .With("Cds:Fhir:RequestTimeout", "00:00:09")
+            .With("Cds:Fhir:HookBudget", "00:00:10");
+        using var client = factory.CreateSignedClient();
+        var request = Repository.Sample("order-sign-meets-criteria.json");
+        var procedures = request["prefetch"]!["procedures"]!.ToJsonString();
+        request["prefetch"]!.AsObject().Remove("procedures");
+        request["fhirServer"] = factory.FhirBase;
+        Hooks.Serve(factory.Ehr, "procedures", procedures, delay: TimeSpan.FromSeconds(3));
+
+        // Act: the call starts (its query reaches the EHR), then the revision is written and seen serving.
+        var call = Hooks.PostAsync(client, Hooks.SignService, request);
+        Assert.True(await EventuallyAsync(() => Task.FromResult(factory.Ehr.LogEntries.Any(e => e.RequestMessage!.Path == "/fhir/Procedure"))));
+        var revised = PolicyFolder.Shipped();
+        revised["version"] = "2024.2";
+        folder.Write(PolicyFolder.DliFile, revised);
+        Assert.True(await ServesAsync(client, ["dli-45.03 2024.2"]));
+        var swappedBeforeAnswer = !call.IsCompleted;
+        var (status, body) = await call;
+
+        // Assert: every part of the answer names the revision the call started with.
+        Assert.True(swappedBeforeAnswer, "the revision was not swapped in while the call was in progress");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Coverage information for ServiceRequest/sr-dli-001 under Medical Policy 45.03 version 2024.1", body!["systemActions"]![0]!["description"]!.GetValue<string>());
+        var text = body.ToJsonString();
+        Assert.Contains("version=2024.1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("2024.2", text, StringComparison.Ordinal);
+        Assert.Contains(factory.Logs.Lines, l => l.Contains("ServiceRequest/sr-dli-001:MeetsCriteria@dli-45.03 2024.1", StringComparison.Ordinal));
+    }
+
     private static Task<bool> ServesAsync(HttpClient client, IReadOnlyList<string> expected) =>
         EventuallyAsync(async () => (await PolicyFolder.ServingAsync(client)).SequenceEqual(expected));
 
