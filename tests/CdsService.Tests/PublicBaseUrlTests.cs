@@ -81,7 +81,7 @@ public sealed class PublicBaseUrlTests
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("http://localhost/policies/dli-45.03", answer!["cards"]!.AsArray().First(c => c!["links"] is JsonArray)!["links"]![0]!["url"]!.GetValue<string>());
+        Assert.Equal("http://localhost/policies/dli-45.03?version=2024.1", answer!["cards"]!.AsArray().First(c => c!["links"] is JsonArray)!["links"]![0]!["url"]!.GetValue<string>());
         Assert.Contains(factory.Logs.Lines, l => l.Contains("Cds:Security:PublicBaseUrl is not set", StringComparison.Ordinal));
     }
 

@@ -84,7 +84,7 @@ internal static class DtrAnswers
     /// is configured, a CRD "Launch SMART application" card that opens it with the questionnaire, the order and the
     /// Coverage in <c>appContext</c>.
     /// </summary>
-    public static IEnumerable<Card> OfferQuestionnaire(Card card, string canonical, DraftOrder order, string coverageReference, Uri? appUrl)
+    public static IEnumerable<Card> OfferQuestionnaire(Card card, string canonical, DraftOrder order, string coverageReference, Uri? appUrl, string serviceName)
     {
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(order);
@@ -105,7 +105,7 @@ internal static class DtrAnswers
         };
         yield return new Card(
             Guid.NewGuid().ToString(),
-            "Complete the DLI documentation questionnaire (DTR) to decide coverage",
+            CardBuilder.Truncate($"Complete the {serviceName} documentation questionnaire (DTR) to decide coverage"),
             "info",
             card.Source,
             Links: [link],

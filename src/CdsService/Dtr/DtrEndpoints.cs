@@ -41,12 +41,15 @@ internal static class DtrEndpoints
         return app;
     }
 
-    private static IResult GetQuestionnaire(string id, HttpRequest request, CoverageEngine engine) =>
-        id == DtrItems.QuestionnaireId(engine.Policy.Id)
+    private static IResult GetQuestionnaire(string id, HttpRequest request, PolicyLibrary library)
+    {
+        var policies = library.Current;
+        return policies.Policies.FirstOrDefault(p => id == DtrItems.QuestionnaireId(p.Policy.Id)) is { } engine
             ? Fhir(QuestionnaireGenerator.Generate(engine.Policy, FhirBase(request)))
-            : Problem(StatusCodes.Status404NotFound, "not-found", $"There is no Questionnaire '{LogText.Safe(id, 100)}'; this service has '{DtrItems.QuestionnaireId(engine.Policy.Id)}'.");
+            : Problem(StatusCodes.Status404NotFound, "not-found", $"There is no Questionnaire '{LogText.Safe(id, 100)}'; this service has {string.Join(", ", policies.Policies.Select(p => $"'{DtrItems.QuestionnaireId(p.Policy.Id)}'"))}.");
+    }
 
-    private static async Task<IResult> PostPackageAsync(HttpRequest request, CoverageEngine engine, IOptions<SecurityOptions> security, IOptions<DeadlineOptions> deadlines, CancellationToken cancellationToken)
+    private static async Task<IResult> PostPackageAsync(HttpRequest request, PolicyLibrary library, IOptions<SecurityOptions> security, IOptions<DeadlineOptions> deadlines, CancellationToken cancellationToken)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, security.Value.MaxRequestBodyBytes, deadlines.Value.BodyRead, cancellationToken, fhir: true);
         if (document is null)
@@ -61,23 +64,31 @@ internal static class DtrEndpoints
                 return Problem(StatusCodes.Status400BadRequest, "invalid", error!);
             }
 
-            return QuestionnairePackage.Answer(engine.Policy, engine.Extractor, FhirBase(request), input) is { } output
-                ? Fhir(output)
-                : Problem(StatusCodes.Status422UnprocessableEntity, "not-found", $"No questionnaire of this service applies: none of the orders is a {engine.ServiceLabel} order, and no questionnaire of this service was named.");
+            // The first policy whose questionnaire applies (named, or one of the orders is the policy's).
+            var policies = library.Current;
+            foreach (var engine in policies.Policies)
+            {
+                if (QuestionnairePackage.Answer(engine.Policy, engine.Extractor, FhirBase(request), input) is { } output)
+                {
+                    return Fhir(output);
+                }
+            }
+
+            return Problem(StatusCodes.Status422UnprocessableEntity, "not-found", $"No questionnaire of this service applies: none of the orders is a {string.Join(" or ", policies.Policies.Select(p => p.ServiceLabel))} order, and no questionnaire of this service was named.");
         }
     }
 
     // The hook request again, with the completed answers in prefetch: answered and put on the ledger exactly like the
     // hook (the same body checks, slot, deadline and outcome mapping), after checking that the answers are there.
-    private static Task<IResult> PostAnswersAsync(string id, HttpRequest request, [AsParameters] HookPipeline pipeline, CoverageEngine engine, CancellationToken cancellationToken)
+    private static Task<IResult> PostAnswersAsync(string id, HttpRequest request, [AsParameters] HookPipeline pipeline, PolicyLibrary library, CancellationToken cancellationToken)
     {
-        var questionnaire = DtrItems.QuestionnaireId(engine.Policy.Id);
+        var policies = library.Current.Policies;
         return CdsHooksEndpoints.AnswerAsync(
             id,
             request,
-            body => DtrAnswers.HasCompletedAnswers(body, engine.Policy.Id)
+            body => policies.Any(p => DtrAnswers.HasCompletedAnswers(body, p.Policy.Id))
                 ? null
-                : new BodyProblem(StatusCodes.Status422UnprocessableEntity, "required", $"prefetch.{DtrAnswers.PrefetchKey} must hold a completed QuestionnaireResponse to Questionnaire/{questionnaire} (or a Bundle with one)."),
+                : new BodyProblem(StatusCodes.Status422UnprocessableEntity, "required", $"prefetch.{DtrAnswers.PrefetchKey} must hold a completed QuestionnaireResponse to {string.Join(" or ", policies.Select(p => $"Questionnaire/{DtrItems.QuestionnaireId(p.Policy.Id)}"))} (or a Bundle with one)."),
             pipeline,
             cancellationToken);
     }

@@ -33,7 +33,14 @@ internal static class CardBuilder
         bool SeveralOrders,
         IReadOnlyList<DataFailure> Failures,
         EvidenceText? Words = null,
-        IReadOnlyList<CardCoding>? OverrideReasons = null);
+        IReadOnlyList<CardCoding>? OverrideReasons = null)
+    {
+        /// <summary>How the policy file names the service in a few words (<c>service.shortName</c>, e.g. "DLI").</summary>
+        public required string ServiceName { get; init; }
+
+        /// <summary>The policy revision deciding (the file's <c>version</c>), named on the policy link.</summary>
+        public required string PolicyVersion { get; init; }
+    }
 
     /// <summary>The order-sign status card: decision and next step, criteria table with evidence in words.</summary>
     /// <param name="decision">The decision for the order.</param>
@@ -125,11 +132,11 @@ internal static class CardBuilder
         AppendFailures(detail, context.Failures);
         var summary = (missing.Count, documentation.Count) switch
         {
-            (var m, var d) when review.Count > 0 => $"DLI coverage: {(m > 0 ? $"send {Plural(m, "missing item")}, " : string.Empty)}{Plural(review.Count, "record")} to review{(d > 0 ? $", attach {Plural(d, "document")}" : string.Empty)} (policy {context.PolicyNumber})",
-            (0, 0) => "DLI coverage: some patient data could not be retrieved from the EHR",
-            (0, var d) => $"DLI coverage: attach {Plural(d, "document")} for review (policy {context.PolicyNumber})",
-            (var m, 0) => $"DLI coverage: send {Plural(m, "missing item")} to decide (policy {context.PolicyNumber})",
-            (var m, var d) => $"DLI coverage: send {Plural(m, "missing item")} and attach {Plural(d, "document")} (policy {context.PolicyNumber})",
+            (var m, var d) when review.Count > 0 => $"{context.ServiceName} coverage: {(m > 0 ? $"send {Plural(m, "missing item")}, " : string.Empty)}{Plural(review.Count, "record")} to review{(d > 0 ? $", attach {Plural(d, "document")}" : string.Empty)} (policy {context.PolicyNumber})",
+            (0, 0) => $"{context.ServiceName} coverage: some patient data could not be retrieved from the EHR",
+            (0, var d) => $"{context.ServiceName} coverage: attach {Plural(d, "document")} for review (policy {context.PolicyNumber})",
+            (var m, 0) => $"{context.ServiceName} coverage: send {Plural(m, "missing item")} to decide (policy {context.PolicyNumber})",
+            (var m, var d) => $"{context.ServiceName} coverage: send {Plural(m, "missing item")} and attach {Plural(d, "document")} (policy {context.PolicyNumber})",
         };
         return new Card(
             Uuid(),
@@ -150,7 +157,7 @@ internal static class CardBuilder
             context.SeveralOrders && orderLabel is not null ? $"Order: {Escape(orderLabel)}. {Escape(decision.Reason)}." : $"{Escape(decision.Reason)}.",
             Extension: Associated(decision));
 
-    /// <summary>A card for a DLI order whose coverage could not be assessed at all (no coverage data).</summary>
+    /// <summary>A card for a policy order whose coverage could not be assessed at all (no coverage data).</summary>
     public static Card Problem(string summary, string detail, Context context, string orderReference) =>
         new(
             Uuid(),
@@ -165,12 +172,12 @@ internal static class CardBuilder
         var policy = $"policy {context.PolicyNumber}";
         var summary = decision.Outcome switch
         {
-            DecisionOutcome.MeetsCriteria => $"DLI meets {policy} criteria; {PriorAuthorization(paNeeded)}",
-            DecisionOutcome.NotMedicallyNecessary => $"DLI not covered: not medically necessary under {policy} (criterion II)",
-            DecisionOutcome.Investigational => $"DLI not covered: investigational under {policy} (criterion {decision.DecidingCriterion})",
-            _ when decision.Review.Count > 0 && decision.Missing.Count == 0 => $"DLI coverage cannot be determined: {Plural(decision.Review.Count, "record")} to review ({policy})",
-            _ when decision.Review.Count > 0 => $"DLI coverage cannot be determined: {Plural(decision.Missing.Count, "item")} missing, {Plural(decision.Review.Count, "record")} to review ({policy})",
-            _ => $"DLI coverage cannot be determined: {Plural(decision.Missing.Count, "item")} missing ({policy})",
+            DecisionOutcome.MeetsCriteria => $"{context.ServiceName} meets {policy} criteria; {PriorAuthorization(paNeeded)}",
+            DecisionOutcome.NotMedicallyNecessary => $"{context.ServiceName} not covered: not medically necessary under {policy} (criterion II)",
+            DecisionOutcome.Investigational => $"{context.ServiceName} not covered: investigational under {policy} (criterion {decision.DecidingCriterion})",
+            _ when decision.Review.Count > 0 && decision.Missing.Count == 0 => $"{context.ServiceName} coverage cannot be determined: {Plural(decision.Review.Count, "record")} to review ({policy})",
+            _ when decision.Review.Count > 0 => $"{context.ServiceName} coverage cannot be determined: {Plural(decision.Missing.Count, "item")} missing, {Plural(decision.Review.Count, "record")} to review ({policy})",
+            _ => $"{context.ServiceName} coverage cannot be determined: {Plural(decision.Missing.Count, "item")} missing ({policy})",
         };
         return Truncate(summary);
     }

@@ -24,13 +24,14 @@ internal sealed partial class CoverageResolver
     private readonly FhirServerGuard _guard;
     private readonly ILogger<CoverageResolver> _logger;
 
-    public CoverageResolver(PatientDataGatherer gatherer, FhirServerGuard guard, CoverageEngine engine, IOptions<PayerOptions> options, ILogger<CoverageResolver> logger)
+    public CoverageResolver(PatientDataGatherer gatherer, FhirServerGuard guard, PolicyLibrary policies, IOptions<PayerOptions> options, ILogger<CoverageResolver> logger)
     {
         _gatherer = gatherer;
         _guard = guard;
         _logger = logger;
         var payer = options.Value;
-        var names = payer.Names.Count == 0 && payer.Identifiers.Count == 0 ? [engine.Insurer] : payer.Names;
+        // With no payer configured, the insurers of the policies loaded at start-up (a reload does not change the payer).
+        var names = payer.Names.Count == 0 && payer.Identifiers.Count == 0 ? [.. policies.Current.Policies.Select(p => p.Insurer).Distinct(StringComparer.Ordinal)] : payer.Names;
         Payer = new PayerIdentity(payer.Identifiers, names);
     }
 

@@ -5,9 +5,7 @@ using Cds.FhirMapping.Coverages;
 using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Dtr;
 using Cds.FhirMapping.Evaluation;
-using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
-using Cds.FhirMapping.Policy;
 using Cds.Service.Contract;
 using Cds.Service.Dtr;
 using Cds.Service.Hosting;
@@ -23,10 +21,7 @@ namespace Cds.Service.Hooks;
 /// orders no policy governs too), and the cards by CRD card type, each honouring its configuration option.
 /// </summary>
 internal sealed partial class CrdAnswer(
-    CoverageEngine engine,
     CoverageResolver coverageResolver,
-    CardGuidance guidance,
-    EvidenceText words,
     IOptions<CrdOptions> crd,
     IOptions<CdsOptions> options,
     IOptions<DtrOptions> dtr,
@@ -44,18 +39,18 @@ internal sealed partial class CrdAnswer(
     /// The order-sign orders no loaded policy governs that can carry an assertion (CRD 2.0.1: order-sign returns
     /// coverage information for every invocation); none when configured off or coverage information is not wanted.
     /// </summary>
-    public IReadOnlyList<DraftOrder> Ungoverned(HookRequest request, HookConfiguration configuration, IReadOnlyList<DraftOrder> orders) =>
+    public IReadOnlyList<DraftOrder> Ungoverned(HookRequest request, HookConfiguration configuration, IReadOnlyList<DraftOrder> orders, PolicySet policies) =>
         request.Hook == HookHandler.OrderSign && configuration.CoverageInfo && crd.Value.UngovernedOrders != UngovernedAnswer.None
-            ? [.. orders.Where(o => !engine.Extractor.IsPolicyOrder(o) && OrderCoverageContext.CanCarryAssertion(o))]
+            ? [.. orders.Where(o => policies.Route(o) is null && OrderCoverageContext.CanCarryAssertion(o))]
             : [];
 
     public async Task<Answer> BuildAsync(
         HookRequest request,
         HookConfiguration configuration,
-        IReadOnlyList<DraftOrder> inScope,
+        PolicySet policies,
+        IReadOnlyList<PolicyOrders> governed,
         IReadOnlyList<DraftOrder> ungoverned,
         PatientData data,
-        ClinicalFacts facts,
         Uri baseUrl,
         ClaimsPrincipal caller,
         CdsMetrics.HookMeasurement measurement,
@@ -63,9 +58,19 @@ internal sealed partial class CrdAnswer(
     {
         var now = timeProvider.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var context = new CardBuilder.Context(
-            engine.Insurer, engine.Policy.Document.PolicyNumber, engine.ServiceLabel, PolicyUrl(baseUrl), inScope.Count > 1, data.Failures,
-            words, [.. guidance.OverrideReasons.Select(r => new CardCoding(r.System, r.Code, r.Display))]);
+        var inScope = governed.SelectMany(g => g.Orders).ToList();
+        var severalOrders = inScope.Count > 1;
+
+        // Every wording of a card comes from the policy that governs its order.
+        CardBuilder.Context ContextOf(CoverageEngine engine) => new(
+            engine.Insurer, engine.Policy.Document.PolicyNumber, engine.ServiceLabel, PolicyUrl(baseUrl, engine), severalOrders, data.Failures,
+            engine.Words, [.. engine.Guidance.OverrideReasons.Select(r => new CardCoding(r.System, r.Code, r.Display))])
+        {
+            ServiceName = engine.ServiceName,
+            PolicyVersion = engine.Revision.Version,
+        };
+
+        var insurer = (governed.Count > 0 ? governed[0].Policy : policies.Policies[0]).Insurer;
 
         // The Coverage each order's assertion is written on: this payer's, active, its period containing the order's date.
         var coverages = await coverageResolver.ReadAsync(data.CoverageItems, request, caller, cancellationToken);
@@ -89,11 +94,11 @@ internal sealed partial class CrdAnswer(
                 measurement.CoverageUnavailable();
                 var reason = data.Failures.FirstOrDefault(f => f.Key == "coverage")?.Reason ?? "the payer of the patient's coverage could not be read from the EHR";
                 return new Answer(
-                    new HookOutcome.Answered(new CdsResponse([.. inScope.Select(o => CardBuilder.Problem(
-                        "DLI coverage could not be checked: the patient's coverage could not be retrieved from the EHR",
-                        $"The coverage of the patient could not be read ({reason}). Try again, or check coverage with {engine.Insurer}.",
-                        context,
-                        o.Reference))])),
+                    new HookOutcome.Answered(new CdsResponse([.. governed.SelectMany(g => g.Orders.Select(o => CardBuilder.Problem(
+                        $"{g.Policy.ServiceName} coverage could not be checked: the patient's coverage could not be retrieved from the EHR",
+                        $"The coverage of the patient could not be read ({reason}). Try again, or check coverage with {g.Policy.Insurer}.",
+                        ContextOf(g.Policy),
+                        o.Reference)))])),
                     [],
                     []);
             }
@@ -103,63 +108,77 @@ internal sealed partial class CrdAnswer(
                 new HookOutcome.Rejected(
                     StatusCodes.Status400BadRequest,
                     "not-found",
-                    $"No {engine.Insurer} Coverage applies to {LogText.Safe(first.Key, 100)}: it must be {engine.Insurer}'s (payor identifier or name), active, and its period must contain the order's date ({first.Value.Explain()})."),
+                    $"No {insurer} Coverage applies to {LogText.Safe(first.Key, 100)}: it must be {insurer}'s (payor identifier or name), active, and its period must contain the order's date ({first.Value.Explain()})."),
                 [],
                 []);
         }
 
         var labels = OrderLabel.For(inScope, today);
-        var questionnaire = QuestionnaireGenerator.Canonical(engine.Policy, new Uri(baseUrl, "fhir/"));
         var cards = new List<Card>();
         var suggestionCards = new List<Card>();
+        var references = new List<Card>();
         var actions = new List<CdsAction>();
         var decisions = new List<CoverageDecision>();
         var decided = new List<DecidedOrder>();
         var asserted = new List<UngovernedOrder>();
-        foreach (var order in inScope)
+        foreach (var (engine, orders, facts) in governed)
         {
-            var choice = choices[order.Reference];
-            if (choice.Failure is not null)
+            var context = ContextOf(engine);
+            var questionnaire = QuestionnaireGenerator.Canonical(engine.Policy, new Uri(baseUrl, "fhir/"));
+            var policyDecisions = new List<CoverageDecision>();
+            foreach (var order in orders)
             {
-                // Another order of this call has one of our Coverages; this one is billed elsewhere (its insurance, its date).
-                cards.Add(CardBuilder.Problem(
-                    $"DLI coverage not assessed: no {engine.Insurer} coverage applies to this order",
-                    $"{(context.SeveralOrders ? $"Order: {labels[order.Reference]}. " : string.Empty)}No {engine.Insurer} Coverage is active for this order's date and named by its insurance.",
-                    context,
-                    order.Reference));
-                continue;
-            }
-
-            var decision = engine.Decide(facts, order);
-            decisions.Add(decision);
-            measurement.Decided(decision.Outcome);
-            var assertions = choice.Chosen
-                .Select(c => CoverageAssertion.From(decision, c.Reference, engine.PriorAuthorization, mayRequestDocumentation: request.Hook == HookHandler.OrderSign, today, Guid.CreateVersion7(now).ToString(), request.RequestedVersion))
-                .ToList();
-            decided.AddRange(assertions.Select(a => new DecidedOrder(decision, a) { Supersedes = DtrAnswers.PreviousAssertion(order), Answers = DtrAnswers.AnswersUsed(decision) }));
-            var paNeeded = assertions[0].PaNeeded;
-            if (configuration.CoverageInfo)
-            {
-                var annotated = CoverageInformation.AnnotateAll(order, assertions, engine.Policy.BillingCodes);
-                actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber}", QuestionnairePointer.Add(annotated, assertions[0], questionnaire)));
-                if (request.Hook == HookHandler.OrderSign)
+                var choice = choices[order.Reference];
+                if (choice.Failure is not null)
                 {
-                    cards.Add(CardBuilder.Status(decision, context, paNeeded, labels[order.Reference]));
-                    if (CardBuilder.Missing(decision, context, labels[order.Reference]) is { } missing)
+                    // Another order of this call has one of our Coverages; this one is billed elsewhere (its insurance, its date).
+                    cards.Add(CardBuilder.Problem(
+                        $"{engine.ServiceName} coverage not assessed: no {engine.Insurer} coverage applies to this order",
+                        $"{(context.SeveralOrders ? $"Order: {labels[order.Reference]}. " : string.Empty)}No {engine.Insurer} Coverage is active for this order's date and named by its insurance.",
+                        context,
+                        order.Reference));
+                    continue;
+                }
+
+                // An order dated before this revision took effect is never paid or denied on it (RevisionCheck).
+                var decision = RevisionCheck.Apply(engine.Decide(facts, order), order, engine, today);
+                decisions.Add(decision);
+                policyDecisions.Add(decision);
+                measurement.Decided(decision.Outcome);
+                var assertions = choice.Chosen
+                    .Select(c => CoverageAssertion.From(decision, c.Reference, engine.PriorAuthorization, mayRequestDocumentation: request.Hook == HookHandler.OrderSign, today, Guid.CreateVersion7(now).ToString(), request.RequestedVersion))
+                    .ToList();
+                decided.AddRange(assertions.Select(a => new DecidedOrder(decision, a) { Supersedes = DtrAnswers.PreviousAssertion(order), Answers = DtrAnswers.AnswersUsed(decision), Policy = engine.Revision }));
+                var paNeeded = assertions[0].PaNeeded;
+                if (configuration.CoverageInfo)
+                {
+                    var annotated = CoverageInformation.AnnotateAll(order, assertions, engine.Policy.BillingCodes);
+                    actions.Add(new CdsAction("update", $"Coverage information for {order.Reference} under Medical Policy {context.PolicyNumber} version {engine.Revision.Version}", QuestionnairePointer.Add(annotated, assertions[0], questionnaire)));
+                    if (request.Hook == HookHandler.OrderSign)
                     {
-                        cards.AddRange(DtrAnswers.OfferQuestionnaire(missing, questionnaire, order, assertions[0].CoverageReference, dtr.Value.AppUrl));
+                        cards.Add(CardBuilder.Status(decision, context, paNeeded, labels[order.Reference]));
+                        if (CardBuilder.Missing(decision, context, labels[order.Reference]) is { } missing)
+                        {
+                            cards.AddRange(DtrAnswers.OfferQuestionnaire(missing, questionnaire, order, assertions[0].CoverageReference, dtr.Value.AppUrl, engine.ServiceName));
+                        }
+                    }
+                    else
+                    {
+                        cards.Add(CardBuilder.HeadsUp(decision, context, paNeeded, labels[order.Reference]));
                     }
                 }
-                else
+
+                if (configuration.ClinicalReminder && request.Hook == HookHandler.OrderSign
+                    && GuidanceCards.SuggestedOrders(decision, context, engine.Guidance, request.PatientId, Requester(order, request.UserId), now) is { } suggested)
                 {
-                    cards.Add(CardBuilder.HeadsUp(decision, context, paNeeded, labels[order.Reference]));
+                    suggestionCards.Add(suggested);
                 }
             }
 
-            if (configuration.ClinicalReminder && request.Hook == HookHandler.OrderSign
-                && GuidanceCards.SuggestedOrders(decision, context, guidance, request.PatientId, Requester(order, request.UserId), now) is { } suggested)
+            if (configuration.Guideline && policyDecisions.Count > 0)
             {
-                suggestionCards.Add(suggested);
+                var documentationMissing = policyDecisions.Any(d => d.Outcome == DecisionOutcome.CannotBeDetermined || (d.Outcome == DecisionOutcome.MeetsCriteria && d.Documentation.Count > 0));
+                references.Add(GuidanceCards.PolicyReference(context, new Uri(baseUrl, $"policies/{engine.Policy.Id}#documentation"), policyDecisions, documentationMissing && request.Hook == HookHandler.OrderSign));
             }
         }
 
@@ -178,17 +197,12 @@ internal sealed partial class CrdAnswer(
 
         if (decisions.Count == 0)
         {
-            // Only orders no policy governs (or none of this payer's): answered, but no DLI decision to measure.
+            // Only orders no policy governs (or none of this payer's): answered, but no policy decision to measure.
             measurement.NoDliOrder();
         }
 
         cards.AddRange(suggestionCards);
-        if (configuration.Guideline && decisions.Count > 0)
-        {
-            var documentationMissing = decisions.Any(d => d.Outcome == DecisionOutcome.CannotBeDetermined || (d.Outcome == DecisionOutcome.MeetsCriteria && d.Documentation.Count > 0));
-            cards.Add(GuidanceCards.PolicyReference(context, new Uri(baseUrl, $"policies/{engine.Policy.Id}#documentation"), decisions, documentationMissing && request.Hook == HookHandler.OrderSign));
-        }
-
+        cards.AddRange(references);
         return new Answer(new HookOutcome.Answered(new CdsResponse([.. cards.Take(configuration.MaxCards)], actions.Count > 0 ? actions : null)), decided, asserted);
     }
 
@@ -201,7 +215,9 @@ internal sealed partial class CrdAnswer(
                 ? new JsonObject { ["reference"] = userId }
                 : null;
 
-    private Uri PolicyUrl(Uri baseUrl) => options.Value.PolicyUrl ?? new Uri(baseUrl, $"policies/{engine.Policy.Id}");
+    // The published policy (Cds:PolicyUrl, for every policy), else this service's page of the revision that decided.
+    private Uri PolicyUrl(Uri baseUrl, CoverageEngine engine) =>
+        options.Value.PolicyUrl ?? new Uri(baseUrl, $"policies/{Uri.EscapeDataString(engine.Policy.Id)}?version={Uri.EscapeDataString(engine.Revision.Version)}");
 
     private static partial class Log
     {

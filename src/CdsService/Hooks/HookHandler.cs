@@ -25,7 +25,7 @@ internal sealed record HookCall(string ServiceId, JsonElement Body, Uri BaseUrl,
 internal sealed partial class HookHandler(
     DiscoveryDocument discovery,
     PatientDataGatherer gatherer,
-    CoverageEngine engine,
+    PolicyLibrary library,
     IOptions<SecurityOptions> security,
     FhirServerGuard fhirServerGuard,
     CdsMetrics metrics,
@@ -80,16 +80,20 @@ internal sealed partial class HookHandler(
         var (service, request, orders) = validated.Call!;
         using var hookScope = CdsMetrics.BeginHookScope(logger, request.HookInstance);
 
-        // select orders
+        // select orders: each to the policy that governs its code, from one snapshot of the policies for the whole call.
+        var policies = library.Current;
         var configuration = HookConfiguration.Read(service, request.Configuration);
-        var inScope = orders
-            .Where(engine.Extractor.IsPolicyOrder)
+        var routed = orders
             .Where(o => request.Hook != OrderSelect || request.Selections.Contains(o.Reference, StringComparer.Ordinal))
+            .Select(o => (Order: o, Policy: policies.Route(o)))
+            .Where(r => r.Policy is not null)
+            .GroupBy(r => r.Policy!, (policy, group) => (Policy: policy, Orders: (IReadOnlyList<DraftOrder>)[.. group.Select(r => r.Order)]))
             .ToList();
-        var ungoverned = crdAnswer.Ungoverned(request, configuration, orders);
-        if ((inScope.Count == 0 && ungoverned.Count == 0) || !CrdAnswer.AnyCardType(configuration))
+        var inScope = routed.Sum(r => r.Orders.Count);
+        var ungoverned = crdAnswer.Ungoverned(request, configuration, orders, policies);
+        if ((inScope == 0 && ungoverned.Count == 0) || !CrdAnswer.AnyCardType(configuration))
         {
-            Log.NoDliOrder(logger, request.HookInstance, call.ServiceId, orders.Count);
+            Log.NoPolicyOrder(logger, request.HookInstance, call.ServiceId, orders.Count, policies.Names);
             measurement.NoDliOrder();
             return new HookOutcome.NothingToSay { Trace = Stage("check") };
         }
@@ -112,8 +116,19 @@ internal sealed partial class HookHandler(
         // order is in scope (a call with none needs only the Coverage).
         var answers = DtrAnswers.FromPrefetch(request.Prefetch).Select(a => new KeyedItem(DtrAnswers.PrefetchKey, a));
         var index = PatientDataIndex.Build([.. data.Keyed, .. answers], request.PatientId);
-        var read = inScope.Count > 0
-            ? await engine.ReadAsync(data with { Keyed = index.Items }, request.PatientId, PatientDataGatherer.Gaps(service, data), cancellationToken)
+        var gaps = PatientDataGatherer.Gaps(service, data);
+        var bound = data with { Keyed = index.Items };
+
+        // Each policy with an order in scope reads the record with its own extractor; a call with only ungoverned
+        // orders needs only the index (its size, resources of another patient, the Coverage).
+        var reads = new List<PatientRecordRead>(routed.Count);
+        foreach (var (policy, _) in routed)
+        {
+            reads.Add(await policy.ReadAsync(bound, request.PatientId, gaps, cancellationToken));
+        }
+
+        var read = reads.Count > 0
+            ? reads[0]
             : new PatientRecordRead(index.Count, new ClinicalFacts(), [.. index.Typeless.Select(t => CoverageEngine.Unreadable(t.Key, t.Value))], []);
         read = read with { NotThisPatient = [.. index.NotThisPatient, .. read.NotThisPatient] };
         data = data with { Coverage = index.Coverage };
@@ -134,18 +149,20 @@ internal sealed partial class HookHandler(
         }
 
         // Resources that could not be read (a value of the wrong FHIR type) are missing data, named on the cards.
-        data = data with { Failures = [.. data.Failures, .. read.Unreadable] };
+        data = data with { Failures = [.. data.Failures, .. (reads.Count > 0 ? reads.SelectMany(r => r.Unreadable).DistinctBy(f => f.Key) : read.Unreadable)] };
         trace = trace with { Data = data };
         Stage("extract");
 
         // decide and render: the Coverage each assertion is written on, the decisions, the actions and the cards.
-        var answer = await crdAnswer.BuildAsync(request, configuration, inScope, ungoverned, data, read.Facts, call.BaseUrl, call.Caller, measurement, cancellationToken);
+        var governed = routed.Select((r, i) => new PolicyOrders(r.Policy, r.Orders, reads[i].Facts)).ToList();
+        var answer = await crdAnswer.BuildAsync(request, configuration, policies, governed, ungoverned, data, call.BaseUrl, call.Caller, measurement, cancellationToken);
         trace = trace with { Decisions = answer.Decisions, Ungoverned = answer.Ungoverned };
         if (answer.Decisions.Count + answer.Ungoverned.Count > 0)
         {
-            var outcomes = answer.Decisions.Select(d => $"{LogText.Safe(d.Decision.OrderReference, 80)}:{d.Decision.Outcome}")
+            // Each decision names the policy revision that made it: id, version, effective date and file hash.
+            var outcomes = answer.Decisions.Select(d => $"{LogText.Safe(d.Decision.OrderReference, 80)}:{d.Decision.Outcome}@{d.Policy}")
                 .Concat(answer.Ungoverned.Select(u => $"{LogText.Safe(u.OrderReference, 80)}:ungoverned"));
-            Log.Answered(logger, request.HookInstance, call.ServiceId, inScope.Count, string.Join(",", outcomes), data.Failures.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Log.Answered(logger, request.HookInstance, call.ServiceId, inScope, string.Join(",", outcomes), data.Failures.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
         return answer.Outcome with { Trace = Stage("answer") };
@@ -233,11 +250,11 @@ internal sealed partial class HookHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Hook {HookInstance} on {ServiceId}: {Orders} DLI order(s), decisions {Outcomes}, {Failures} data failure(s), {ElapsedMs:0.0} ms")]
+        [LoggerMessage(1, LogLevel.Information, "Hook {HookInstance} on {ServiceId}: {Orders} policy order(s), decisions {Outcomes}, {Failures} data failure(s), {ElapsedMs:0.0} ms")]
         public static partial void Answered(ILogger logger, string hookInstance, string serviceId, int orders, string outcomes, int failures, double elapsedMs);
 
-        [LoggerMessage(2, LogLevel.Debug, "Hook {HookInstance} on {ServiceId}: no DLI order in scope among {Orders} draft order(s)")]
-        public static partial void NoDliOrder(ILogger logger, string hookInstance, string serviceId, int orders);
+        [LoggerMessage(2, LogLevel.Debug, "Hook {HookInstance} on {ServiceId}: no order in scope of policies {Policies} among {Orders} draft order(s)")]
+        public static partial void NoPolicyOrder(ILogger logger, string hookInstance, string serviceId, int orders, string policies);
 
         [LoggerMessage(4, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: fhirServer refused: {Reason}")]
         public static partial void FhirServerRefused(ILogger logger, string hookInstance, string serviceId, string reason);

@@ -41,6 +41,9 @@ internal sealed record HookTrace
 /// </summary>
 internal sealed record DecidedOrder(CoverageDecision Decision, CoverageAssertion Assertion)
 {
+    /// <summary>The policy revision that made the decision.</summary>
+    public Policy.PolicyRevision? Policy { get; init; }
+
     public string? Supersedes { get; init; }
 
     public IReadOnlyList<string> Answers { get; init; } = [];

@@ -1,4 +1,3 @@
-using Cds.FhirMapping.Policy;
 using Cds.Service.Discovery;
 using Cds.Service.Feedback;
 using Cds.Service.Hooks;
@@ -33,8 +32,9 @@ internal static class CdsServiceExtensions
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, OneLineConsoleLoggerProvider>());
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new CoverageEngine(sp.GetRequiredService<IOptions<CdsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<PolicyLibrary>();
         builder.Services.AddHostedService<PolicyStartupCheck>();
+        builder.Services.AddHostedService<PolicyFolderWatcher>();
         builder.Services.AddSingleton(sp =>
         {
             var path = sp.GetRequiredService<IOptions<CdsOptions>>().Value.DiscoveryFile;
@@ -45,8 +45,6 @@ internal static class CdsServiceExtensions
         builder.Services.AddOptions<CrdOptions>().BindConfiguration(CrdOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<CoverageResolver>();
         builder.Services.AddSingleton<CrdAnswer>();
-        builder.Services.AddSingleton(sp => new CardGuidance(sp.GetRequiredService<CoverageEngine>().Policy));
-        builder.Services.AddSingleton(sp => new EvidenceText(sp.GetRequiredService<CoverageEngine>().Policy.Document.Systems));
         builder.Services.AddSingleton<HookHandler>();
         builder.Services.AddSingleton<HookGate>();
         builder.Services.AddSingleton<DeadlineMetrics>();

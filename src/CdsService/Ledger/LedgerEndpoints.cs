@@ -136,7 +136,10 @@ internal static partial class LedgerEndpoints
                 decision.Detail.Criteria,
                 decision.Detail.Missing,
                 decision.Detail.Documentation,
-                [.. call.Cards.Where(c => c.OrderReference == decision.OrderReference).Select(c => c.Uuid)]),
+                [.. call.Cards.Where(c => c.OrderReference == decision.OrderReference).Select(c => c.Uuid)])
+            {
+                Policy = decision.Policy,
+            },
             new CallView(
                 call.Id,
                 call.ReceivedAt,
@@ -218,7 +221,11 @@ internal sealed record DecisionView(
     IReadOnlyList<CriterionRecord> Criteria,
     IReadOnlyList<MissingRecord> Missing,
     IReadOnlyList<MissingRecord> Documentation,
-    IReadOnlyList<string> Cards);
+    IReadOnlyList<string> Cards)
+{
+    /// <summary>The policy revision that made the decision (id, version, effective date, SHA-256 of the file); null when no policy governs the order.</summary>
+    public PolicyRevisionRecord? Policy { get; init; }
+}
 
 internal sealed record CallView(
     string Id,

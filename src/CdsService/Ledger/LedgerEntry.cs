@@ -97,7 +97,10 @@ internal sealed class LedgerEntry
             assertion.PaNeeded,
             assertion.DocNeeded,
             assertion.Date,
-            detail);
+            detail)
+        {
+            Policy = decided.Policy is { } revision ? new PolicyRevisionRecord(revision.Id, revision.Version, revision.EffectiveText, revision.Sha256) : null,
+        };
     }
 
     // An assertion for an order no loaded policy governs (CRD: all coverage guidance given is retained).

@@ -86,7 +86,14 @@ internal sealed record OrderDecisionRecord(
     string? PaNeeded,
     string? DocNeeded,
     DateOnly AssertionDate,
-    DecisionDetail Detail);
+    DecisionDetail Detail)
+{
+    /// <summary>The policy revision that made the decision; null for an order no policy governs.</summary>
+    public PolicyRevisionRecord? Policy { get; init; }
+}
+
+/// <summary>A policy revision as the ledger keeps it: id, version, effective date (yyyy-MM-dd) and SHA-256 of the file.</summary>
+internal sealed record PolicyRevisionRecord(string Id, string Version, string Effective, string Sha256);
 
 /// <summary>The parts of a decision kept as one JSON document: the criteria with their evidence, and what was asked for.</summary>
 internal sealed record DecisionDetail(

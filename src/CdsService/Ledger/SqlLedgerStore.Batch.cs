@@ -26,6 +26,7 @@ internal abstract partial class SqlLedgerStore
     [
         new("assertion_id"), new("call_id"), new("position"), new("order_ref"), new("coverage_ref"), new("outcome"), new("deciding_criterion"),
         new("reason"), new("covered"), new("pa_needed"), new("doc_needed"), new("assertion_date"), new("detail", Json: true),
+        new("policy_id"), new("policy_version"), new("policy_effective"), new("policy_sha256"),
     ];
 
     private static readonly Column[] CardColumns = [new("card_uuid"), new("call_id"), new("position"), new("order_ref")];
@@ -66,6 +67,7 @@ internal abstract partial class SqlLedgerStore
         P("covered", d.Covered), P("pa_needed", d.PaNeeded), P("doc_needed", d.DocNeeded),
         P("assertion_date", d.AssertionDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
         P("detail", LedgerJson.Serialize(d.Detail, LedgerJsonContext.Default.DecisionDetail)),
+        P("policy_id", d.Policy?.Id), P("policy_version", d.Policy?.Version), P("policy_effective", d.Policy?.Effective), P("policy_sha256", d.Policy?.Sha256),
     ];
 
     private static Parameter[] CardRow(HookCallRecord record, CardRecord card, int position) =>

@@ -122,6 +122,14 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             "ALTER TABLE hook_call ADD COLUMN call_outcome TEXT",
             $"ALTER TABLE hook_call ADD COLUMN order_codes {JsonType}",
         ]),
+        (3, "the policy revision of each coverage assertion",
+        [
+            "ALTER TABLE coverage_assertion ADD COLUMN policy_id TEXT",
+            "ALTER TABLE coverage_assertion ADD COLUMN policy_version TEXT",
+            "ALTER TABLE coverage_assertion ADD COLUMN policy_effective TEXT",
+            "ALTER TABLE coverage_assertion ADD COLUMN policy_sha256 TEXT",
+            "CREATE INDEX ix_coverage_assertion_policy ON coverage_assertion (policy_id, policy_version)",
+        ]),
     ];
 
     /// <summary>The schema version this build writes.</summary>
@@ -435,7 +443,8 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             connection,
             null,
             """
-            SELECT order_ref, assertion_id, coverage_ref, outcome, deciding_criterion, reason, covered, pa_needed, doc_needed, assertion_date, detail
+            SELECT order_ref, assertion_id, coverage_ref, outcome, deciding_criterion, reason, covered, pa_needed, doc_needed, assertion_date, detail,
+                policy_id, policy_version, policy_effective, policy_sha256
             FROM coverage_assertion WHERE call_id = @id ORDER BY position
             """,
             [P("@id", callId)]))
@@ -454,7 +463,12 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
                     NullableString(reader, 7),
                     NullableString(reader, 8),
                     DateOnly.ParseExact(reader.GetString(9), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    LedgerJson.Deserialize(reader.GetString(10), LedgerJsonContext.Default.DecisionDetail)));
+                    LedgerJson.Deserialize(reader.GetString(10), LedgerJsonContext.Default.DecisionDetail))
+                {
+                    Policy = NullableString(reader, 11) is { } policyId
+                        ? new PolicyRevisionRecord(policyId, NullableString(reader, 12) ?? string.Empty, NullableString(reader, 13) ?? string.Empty, NullableString(reader, 14) ?? string.Empty)
+                        : null,
+                });
             }
         }
 

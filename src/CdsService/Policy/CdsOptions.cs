@@ -8,6 +8,19 @@ internal sealed class CdsOptions
     /// <summary>A policy file to use instead of the embedded Medical Policy 45.03 (for a revision without a rebuild).</summary>
     public string? PolicyFile { get; set; }
 
+    /// <summary>
+    /// A folder of policy files (every <c>*.json</c> in it but <c>*.schema.json</c>), each governing its own service codes;
+    /// instead of <see cref="PolicyFile"/>. With neither, the embedded Medical Policy 45.03 serves.
+    /// </summary>
+    public string? PolicyFolder { get; set; }
+
+    /// <summary>Whether a change to the policy folder (or file) is loaded without a restart.</summary>
+    public bool PolicyReload { get; set; } = true;
+
+    /// <summary>How long after the last change to the policy folder it is read again (an editor writes a file in steps).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan PolicyReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The insurer name on cards (<c>source.label</c>); the policy file's insurer when empty.</summary>
     public string? Insurer { get; set; }
 

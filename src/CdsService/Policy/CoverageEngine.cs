@@ -3,7 +3,7 @@ using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
-
+using Cds.Service.Hooks;
 using Cds.Service.Prefetch;
 
 namespace Cds.Service.Policy;
@@ -14,26 +14,46 @@ namespace Cds.Service.Policy;
 /// </summary>
 internal sealed record PatientRecordRead(int Resources, ClinicalFacts Facts, IReadOnlyList<DataFailure> Unreadable, IReadOnlyList<string> NotThisPatient)
 {
-    /// <summary>Another patient's Coverage among the dropped resources (<see cref="RecordRead.ForeignCoverage"/>): a 400.</summary>
-    public string? ForeignCoverage { get; init; }
+    /// <summary>Another patient's Coverage among the dropped resources (<see cref="RecordRead.ForeignCoverageAmong"/>): a 400.</summary>
+    public string? ForeignCoverage => RecordRead.ForeignCoverageAmong(NotThisPatient);
 }
 
-/// <summary>The policy, loaded once, with its fact extractor and evaluator: the service's only door into FhirMapping's logic.</summary>
-internal sealed class CoverageEngine : IDisposable
+/// <summary>
+/// One loaded policy file with its fact extractor, evaluator and card wording: the service's only door into
+/// FhirMapping's logic, one per policy of the serving <see cref="PolicySet"/>. Built only by <see cref="Create"/>.
+/// </summary>
+internal sealed class CoverageEngine
 {
-    // Reading a record is CPU work that holds the patient's data in memory: running more at once than there are cores
-    // adds no throughput, only memory (measured: bench/README.md). Further calls wait their turn.
-    private readonly SemaphoreSlim _readers = new(Environment.ProcessorCount, Environment.ProcessorCount);
+    private readonly RecordReaders _readers;
 
-    public CoverageEngine(CdsOptions options, TimeProvider timeProvider)
+    private CoverageEngine(PolicyDefinition policy, PolicyRevision revision, CdsOptions options, TimeProvider timeProvider, RecordReaders readers)
     {
-        Policy = string.IsNullOrWhiteSpace(options.PolicyFile) ? PolicyDefinition.LoadDefault() : PolicyDefinition.LoadFile(options.PolicyFile);
+        Policy = policy;
+        Revision = revision;
+        _readers = readers;
         Decider = new RecordDecider(Policy, timeProvider);
+        Guidance = new CardGuidance(Policy);
+        Words = new EvidenceText(Policy.Document.Systems);
         Insurer = string.IsNullOrWhiteSpace(options.Insurer) ? Policy.Insurer : options.Insurer;
         PriorAuthorization = string.IsNullOrWhiteSpace(options.PriorAuthorization) ? Policy.Document.PriorAuthorization : options.PriorAuthorization;
+        ServiceLabel = $"{Policy.Service.Description} ({string.Join(", ", Policy.Document.Service.Codes.SelectMany(i => (i.Codes ?? []).Select(c => $"{i.System.ToUpperInvariant()} {c}")))})";
+    }
+
+    /// <summary>
+    /// The one place a policy becomes an engine (when the policy seam lands, this is where a policy module is built).
+    /// </summary>
+    public static CoverageEngine Create(PolicyDefinition policy, PolicyRevision revision, CdsOptions options, TimeProvider timeProvider, RecordReaders readers)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(revision);
+        ArgumentNullException.ThrowIfNull(options);
+        return new CoverageEngine(policy, revision, options, timeProvider, readers);
     }
 
     public PolicyDefinition Policy { get; }
+
+    /// <summary>The revision every decision of this engine names (ledger, log line, card link, GET /policies).</summary>
+    public PolicyRevision Revision { get; }
 
     /// <summary>Reads a record and decides: shared with the reviewer tool (src/PolicyTool), so both decide alike.</summary>
     public RecordDecider Decider { get; }
@@ -42,12 +62,21 @@ internal sealed class CoverageEngine : IDisposable
 
     public PolicyEvaluator Evaluator => Decider.Evaluator;
 
+    /// <summary>What cards may offer beyond the decision (suggested orders, override reasons).</summary>
+    public CardGuidance Guidance { get; }
+
+    /// <summary>Evidence in words, with the policy file's code systems.</summary>
+    public EvidenceText Words { get; }
+
     public string Insurer { get; }
 
     public string PriorAuthorization { get; }
 
     /// <summary>How cards name the service: the policy file's display and codes, e.g. "… (CPT 38242)".</summary>
-    public string ServiceLabel => $"{Policy.Service.Description} ({string.Join(", ", Policy.Document.Service.Codes.SelectMany(i => (i.Codes ?? []).Select(c => $"{i.System.ToUpperInvariant()} {c}")))})";
+    public string ServiceLabel { get; }
+
+    /// <summary>How cards and logs name the service in a few words (the file's <c>service.shortName</c>, e.g. "DLI").</summary>
+    public string ServiceName => Policy.ServiceName;
 
     /// <summary>
     /// Reads the patient's data (only the patient's own resources, deserializing only what the policy uses) and extracts
@@ -60,16 +89,9 @@ internal sealed class CoverageEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(gaps);
-        await _readers.WaitAsync(cancellationToken);
-        try
-        {
-            var read = Decider.Read(data.Keyed.Select(k => new RecordItem(k.Key, k.Item)), patientId, gaps);
-            return new PatientRecordRead(read.Resources, read.Facts, [.. read.Unreadable.Select(u => new DataFailure(u.Key, u.Reason))], read.NotThisPatient) { ForeignCoverage = read.ForeignCoverage };
-        }
-        finally
-        {
-            _readers.Release();
-        }
+        using var slot = await _readers.EnterAsync(cancellationToken);
+        var read = Decider.Read(data.Keyed.Select(k => new RecordItem(k.Key, k.Item)), patientId, gaps);
+        return new PatientRecordRead(read.Resources, read.Facts, [.. read.Unreadable.Select(u => new DataFailure(u.Key, u.Reason))], read.NotThisPatient);
     }
 
     /// <summary>The data failure of a prefetch key with <paramref name="count"/> resources that could not be read.</summary>
@@ -78,8 +100,6 @@ internal sealed class CoverageEngine : IDisposable
         var problem = RecordDecider.Unreadable(key, count);
         return new(problem.Key, problem.Reason);
     }
-
-    public void Dispose() => _readers.Dispose();
 
     public CoverageDecision Decide(ClinicalFacts facts, DraftOrder order) => Decider.Decide(facts, order);
 }

@@ -12,5 +12,9 @@ public sealed record RecordRead(int Resources, ClinicalFacts Facts, IReadOnlyLis
     /// Another patient's Coverage ("Coverage/id") among the dropped resources: then the request itself is wrong (the
     /// service answers 400) and no decision is made.
     /// </summary>
-    public string? ForeignCoverage => NotThisPatient.FirstOrDefault(r => r.StartsWith("Coverage", StringComparison.Ordinal));
+    public string? ForeignCoverage => ForeignCoverageAmong(NotThisPatient);
+
+    /// <summary>The first Coverage ("Coverage/id") among resources dropped as another patient's, if any.</summary>
+    public static string? ForeignCoverageAmong(IEnumerable<string> notThisPatient) =>
+        notThisPatient.FirstOrDefault(r => r == "Coverage" || r.StartsWith("Coverage/", StringComparison.Ordinal));
 }

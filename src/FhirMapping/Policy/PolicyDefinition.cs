@@ -41,6 +41,7 @@ public sealed class PolicyDefinition
             .SelectMany(include => (include.Codes ?? []).Select(code => (systems.CanonicalUri(include.System), code)))
             .ToArray();
         EffectiveDate = DateOnly.Parse(document.Effective, CultureInfo.InvariantCulture);
+        ReviewDue = document.NextReview is { } review ? PolicyFileValidator.ReviewDue(review) : null;
         Text = TextEvidence.From(document.TextContext);
         Conditioning = new ConditioningTerms(document.Conditioning, systems, CompilePattern);
     }
@@ -54,6 +55,15 @@ public sealed class PolicyDefinition
     public string Insurer => Document.Insurer;
 
     public DateOnly EffectiveDate { get; }
+
+    /// <summary>The revision's name (the file's <c>version</c>).</summary>
+    public string Version => Document.Version;
+
+    /// <summary>The last day of the next review (<c>nextReview</c>; a month means its last day); null when none is set.</summary>
+    public DateOnly? ReviewDue { get; }
+
+    /// <summary>How cards and logs name the service in a few words (<c>service.shortName</c>, else its display).</summary>
+    public string ServiceName => Document.Service.ShortName ?? Document.Service.Display;
 
     /// <summary>The codes that make a request an order for this policy's service (CPT 38242).</summary>
     public ValueSet Service { get; }

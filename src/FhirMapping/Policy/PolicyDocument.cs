@@ -19,6 +19,12 @@ public sealed record PolicyDocument
     public string? Section { get; init; }
     public required string Insurer { get; init; }
     public required string Effective { get; init; }
+
+    // Revision keys (the host records them on every decision): the revision's name, and when the policy is next due
+    // for review ("yyyy-MM" or "yyyy-MM-dd"; past it, the service warns at start-up).
+    public required string Version { get; init; }
+    public string? NextReview { get; init; }
+
     public required ServiceDocument Service { get; init; }
     public string PriorAuthorization { get; init; } = "auth-needed";
     public required ThresholdsDocument Thresholds { get; init; }
@@ -50,6 +56,9 @@ public sealed record ServiceDocument
 {
     public required string Display { get; init; }
     public required IReadOnlyList<IncludeDocument> Codes { get; init; }
+
+    /// <summary>How cards and logs name the service in a few words (e.g. "DLI"); the display when absent.</summary>
+    public string? ShortName { get; init; }
 }
 
 /// <summary>Every threshold is required: a deleted one must stop the service, never fall back to a default or 0.</summary>

@@ -17,6 +17,7 @@ internal static class PolicyFileValidator
     {
         var problems = new List<string>();
         Date(document.Effective, "effective", problems);
+        Revision(document, problems);
         Thresholds(document.Thresholds, problems);
         Criteria(document, problems);
         Systems(document.Systems, problems);
@@ -333,6 +334,38 @@ internal static class PolicyFileValidator
         {
             problems.Add($"{path} is not a valid regular expression: {e.Message}");
         }
+    }
+
+    // The revision keys: a version a reviewer can name, a review date that is a month or a day, a short name with text.
+    private static void Revision(PolicyDocument document, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(document.Version) || document.Version.Length > 40 || document.Version.Any(char.IsControl))
+        {
+            problems.Add($"version '{document.Version}' must be 1 to 40 characters of text (e.g. 2024.1)");
+        }
+
+        if (document.NextReview is { } review && ReviewDue(review) is null)
+        {
+            problems.Add($"nextReview '{review}' is not a month (yyyy-MM) or a date (yyyy-MM-dd)");
+        }
+
+        if (document.Service.ShortName is { } name && string.IsNullOrWhiteSpace(name))
+        {
+            problems.Add("service.shortName is blank");
+        }
+    }
+
+    /// <summary>The last day a review is due: the day itself, or the month's last day for "yyyy-MM"; null when neither.</summary>
+    internal static DateOnly? ReviewDue(string value)
+    {
+        if (value.Length == 10 && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+
+        return value.Length == 7 && DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month)
+            ? month.AddMonths(1).AddDays(-1)
+            : null;
     }
 
     private static void Date(string value, string path, List<string> problems)

@@ -68,8 +68,8 @@ public sealed class SandboxPageTests(BrowserSandboxFixture fixture) : IClassFixt
         await Expect(card.Locator(".card-detail")).Not.ToContainTextAsync("|---");
 
         var link = cards.Nth(1).Locator(".card-links a");
-        await Expect(link).ToHaveTextAsync("Regence Medical Policy 45.03 (criteria)");
-        await Expect(link).ToHaveAttributeAsync("href", new Uri(fixture.BaseAddress, "policies/dli-45.03").AbsoluteUri);
+        await Expect(link).ToHaveTextAsync("Regence Medical Policy 45.03, version 2024.1 (criteria)");
+        await Expect(link).ToHaveAttributeAsync("href", new Uri(fixture.BaseAddress, "policies/dli-45.03?version=2024.1").AbsoluteUri);
         await Expect(link).ToHaveAttributeAsync("rel", "noopener noreferrer");
 
         await Expect(page.Locator(".coverage-info h4")).ToHaveTextAsync("update ServiceRequest/sr-dli");

@@ -73,6 +73,12 @@ internal static class PolicyMutations
         ["conditioning: dose window of zero"] = Tree(p => Object(p, "conditioning")["doseWindowDaysBeforeHct"] = 0, ["conditioning.doseWindowDaysBeforeHct must be between 1 and 60 days"]),
         ["conditioning: no body weight codes"] = Tree(p => Object(p, "conditioning")["bodyWeight"] = new JsonArray(), ["conditioning.bodyWeight is empty"]),
         ["conditioning: section missing"] = Tree(p => p.Remove("conditioning"), ["conditioning is required"]),
+        // The revision keys (recorded on every decision).
+        ["version missing"] = Tree(p => p.Remove("version"), ["version is required"]),
+        ["version blank"] = Tree(p => p["version"] = " ", ["version ' ' must be 1 to 40 characters of text"], schemaRejects: false),
+        ["next review not a date"] = Tree(p => p["nextReview"] = "August 2025", ["nextReview 'August 2025' is not a month (yyyy-MM) or a date (yyyy-MM-dd)"]),
+        ["next review month out of range"] = Tree(p => p["nextReview"] = "2025-13", ["nextReview '2025-13' is not a month (yyyy-MM) or a date (yyyy-MM-dd)"], schemaRejects: false),
+        ["service short name blank"] = Tree(p => p["service"]!["shortName"] = "", ["service.shortName is blank"]),
         ["lexicon: no family trigger"] = Tree(p => RemoveWhere(Object(p, "textContext")["triggers"]!.AsArray(), t => (string?)t!["category"] == "family"), ["textContext.triggers has no 'family' trigger"], schemaRejects: false),
     };
 
