@@ -39,7 +39,11 @@ public class AnswerBenchmarks
 
         _order = orders[0];
         _decision = new PolicyEvaluator(policy, TimeProvider.System).Evaluate(facts, extractor.ExtractOrder(_order));
-        _context = new CardBuilder.Context(policy.Insurer, policy.Document.PolicyNumber, policy.Service.Description, new Uri("http://127.0.0.1:5080/policies/dli-45.03"), false, []);
+        _context = new CardBuilder.Context(policy.Insurer, policy.Document.PolicyNumber, policy.Service.Description, new Uri("http://127.0.0.1:5080/policies/dli-45.03"), false, [])
+        {
+            ServiceName = policy.ServiceName,
+            PolicyVersion = policy.Version,
+        };
         _response = Response();
     }
 

@@ -70,7 +70,9 @@ internal sealed partial class HookHandler(
         }
 
         // validate
-        var validated = Validate(call, measurement, ref trace);
+        // One snapshot of the policies for the whole call (a reload swaps in a new set; this call keeps its own).
+        var policies = library.Current;
+        var validated = Validate(call, policies, measurement, ref trace);
         if (validated.Outcome is { } invalid)
         {
             return invalid with { Trace = Stage("check") };
@@ -80,8 +82,7 @@ internal sealed partial class HookHandler(
         var (service, request, orders) = validated.Call!;
         using var hookScope = CdsMetrics.BeginHookScope(logger, request.HookInstance);
 
-        // select orders: each to the policy that governs its code, from one snapshot of the policies for the whole call.
-        var policies = library.Current;
+        // select orders: each to the policy that governs its code.
         var configuration = HookConfiguration.Read(service, request.Configuration);
         var routed = orders
             .Where(o => request.Hook != OrderSelect || request.Selections.Contains(o.Reference, StringComparer.Ordinal))
@@ -172,7 +173,7 @@ internal sealed partial class HookHandler(
 
     private sealed record Validation(ValidCall? Call, HookOutcome.Rejected? Outcome);
 
-    private Validation Validate(HookCall call, CdsMetrics.HookMeasurement measurement, ref HookTrace trace)
+    private Validation Validate(HookCall call, PolicySet policies, CdsMetrics.HookMeasurement measurement, ref HookTrace trace)
     {
         if (discovery.Find(call.ServiceId) is not { } service)
         {
@@ -202,7 +203,7 @@ internal sealed partial class HookHandler(
             return Reject(StatusCodes.Status400BadRequest, "required", "'context.selections' is required for order-select.");
         }
 
-        if (!DraftOrder.TryParseBundle(request.DraftOrders, engine.Extractor.MayBePolicyOrder, out var orders, out error))
+        if (!DraftOrder.TryParseBundle(request.DraftOrders, policies.MayGovern, out var orders, out error))
         {
             return Reject(StatusCodes.Status400BadRequest, "invalid", error!);
         }

@@ -42,6 +42,12 @@ internal sealed class PolicySet
         return null;
     }
 
+    /// <summary>
+    /// True when a policy may govern the order by its JSON code alone (the screen before an order is read with Firely;
+    /// <see cref="Route"/> decides on the Firely reading).
+    /// </summary>
+    public bool MayGovern(DraftOrder order) => Policies.Any(p => p.Extractor.MayBePolicyOrder(order));
+
     public CoverageEngine? Find(string id) => Policies.FirstOrDefault(p => string.Equals(p.Policy.Id, id, StringComparison.Ordinal));
 
     /// <summary>
