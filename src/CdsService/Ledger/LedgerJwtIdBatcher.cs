@@ -1,75 +1,83 @@
-using System.Threading.Channels;
-
 namespace Cds.Service.Ledger;
 
 /// <summary>
 /// Group commit of the JWT replay check: the ids of concurrent signed calls are recorded together, in one statement (and
-/// one SQLite commit, or one PostgreSQL round trip) per batch; one writer takes every id queued while the previous batch
-/// was written, and each caller waits for its verdict. The verdict is the database's (a unique key, one atomic
-/// statement), so a replay is refused across instances sharing PostgreSQL as before; within a batch the first of two
-/// equal ids wins. A store that does not answer within the timeout fails every id of the batch (the caller decides what
-/// that means: <see cref="LedgerReplayCache"/>).
+/// one SQLite commit, or one PostgreSQL round trip) per batch. A call that finds no batch in flight writes its id at once,
+/// on its own thread (no hand-off when the service is idle); the ids that arrive meanwhile wait and are written together
+/// as the next batch, in the background, and so on while more arrive. The verdict is the database's (a unique key, one
+/// atomic statement), so a replay is refused across instances sharing PostgreSQL as before; within a batch the first of
+/// two equal ids wins. A store that does not answer within the timeout fails every id of the batch (the caller decides
+/// what that means: <see cref="LedgerReplayCache"/>).
 /// </summary>
-internal sealed class LedgerJwtIdBatcher : IDisposable
+internal sealed class LedgerJwtIdBatcher(ILedgerStore store, TimeProvider time, TimeSpan timeout)
 {
-    private const int MaxBatch = 256;
-
-    private readonly ILedgerStore _store;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _timeout;
-    private readonly Channel<Waiting> _queue = Channel.CreateUnbounded<Waiting>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writing;
-
-    public LedgerJwtIdBatcher(ILedgerStore store, TimeProvider time, TimeSpan timeout)
-    {
-        _store = store;
-        _time = time;
-        _timeout = timeout;
-        _writing = Task.Run(WriteAsync);
-    }
+    private readonly Lock _gate = new();
+    private List<Waiting> _waiting = [];
+    private bool _writing;
 
     /// <summary>True when the id was recorded now; false for a replay. Throws when the store did not take the batch.</summary>
     public async Task<bool> TryRecordAsync(JwtIdClaim id, CancellationToken cancellationToken)
     {
         var waiting = new Waiting(id);
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(waiting), this);
+        bool lead;
+        lock (_gate)
+        {
+            _waiting.Add(waiting);
+            lead = !_writing;
+            _writing = true;
+        }
+
+        if (lead)
+        {
+            await WriteNextBatchAsync();
+            if (!Idle())
+            {
+                _ = Task.Run(DrainAsync, CancellationToken.None); // the ids that arrived meanwhile: not on this call's time
+            }
+        }
 
         return await waiting.Verdict.Task.WaitAsync(cancellationToken);
     }
 
-    public void Dispose()
+    private async Task DrainAsync()
     {
-        _queue.Writer.TryComplete();
-        _writing.Wait(TimeSpan.FromSeconds(5));
+        do
+        {
+            await WriteNextBatchAsync();
+        }
+        while (!Idle());
     }
 
-    // Everything queued while the previous batch was being written is the next batch.
-    private async Task WriteAsync()
+    // True (and no writer any more) when nothing waits; checked under the same lock as the arrivals, so none is left behind.
+    private bool Idle()
     {
-        var reader = _queue.Reader;
-        var batch = new List<Waiting>(MaxBatch);
-        while (await reader.WaitToReadAsync())
+        lock (_gate)
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
+            _writing = _waiting.Count > 0;
+            return !_writing;
+        }
+    }
 
-            using var bound = new CancellationTokenSource(_timeout); // real time, as the caller's own bound
-            try
-            {
-                var recorded = await _store.TryRecordJwtIdsAsync([.. batch.Select(w => w.Id)], _time.GetUtcNow(), bound.Token);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Verdict.TrySetResult(recorded[i]);
-                }
-            }
-            catch (Exception e)
-            {
-                batch.ForEach(w => w.Verdict.TrySetException(e));
-            }
+    private async Task WriteNextBatchAsync()
+    {
+        List<Waiting> batch;
+        lock (_gate)
+        {
+            (batch, _waiting) = (_waiting, []);
+        }
 
-            batch.Clear();
+        using var bound = new CancellationTokenSource(timeout); // real time, as the caller's own bound
+        try
+        {
+            var recorded = await store.TryRecordJwtIdsAsync([.. batch.Select(w => w.Id)], time.GetUtcNow(), bound.Token);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Verdict.TrySetResult(recorded[i]);
+            }
+        }
+        catch (Exception e)
+        {
+            batch.ForEach(w => w.Verdict.TrySetException(e));
         }
     }
 

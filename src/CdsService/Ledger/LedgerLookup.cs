@@ -3,8 +3,8 @@ namespace Cds.Service.Ledger;
 /// <summary>
 /// Read-your-writes for the payer's look-ups: an assertion is looked for among the records this instance accepted and
 /// has not committed yet (waiting up to <see cref="WaitForCommit"/> for the commit), then in the store. So the GET of an
-/// assertion id right after the answer finds it even when its record was answered before it was written (a slow or
-/// lost store). A record set aside in the spool is answered from there until the store has it.
+/// assertion id right after the answer finds it even when its record was answered before it was written (a slow store).
+/// A record the writer had to spool (the store refused it) is found once the spool is replayed into the store.
 /// </summary>
 internal sealed class LedgerLookup(ILedgerStore store, LedgerWriter writer)
 {

@@ -16,7 +16,7 @@ internal sealed partial class LedgerReplayCache(
     ILedgerStore store,
     IOptions<SecurityOptions> options,
     TimeProvider time,
-    ILogger<LedgerReplayCache> logger) : IReplayCache, IDisposable
+    ILogger<LedgerReplayCache> logger) : IReplayCache
 {
     private const int MaxStoredLength = 200;
 
@@ -26,8 +26,6 @@ internal sealed partial class LedgerReplayCache(
     private readonly ConcurrentDictionary<(string Issuer, string Jti), DateTimeOffset> _local = new();
     private readonly LedgerJwtIdBatcher _batcher = new(store, time, options.Value.ReplayCheckTimeout);
     private volatile bool _storeDown;
-
-    public void Dispose() => _batcher.Dispose();
 
     public async ValueTask<ReplayVerdict> TryRecordAsync(string issuer, string jti, DateTimeOffset expires, CancellationToken cancellationToken)
     {

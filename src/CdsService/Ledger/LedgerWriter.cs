@@ -119,8 +119,8 @@ internal sealed partial class LedgerWriter : BackgroundService
 
     /// <summary>
     /// Read-your-writes: the record that issued <paramref name="assertionId"/> while it is accepted but not in the store
-    /// yet. Waits for its commit up to <paramref name="wait"/>; null when the store has it (or never had it: read the
-    /// store), else the record as accepted (still queued, being written, or set aside in the spool).
+    /// yet. Waits for its commit up to <paramref name="wait"/>; null when the store has it (or this instance does not hold
+    /// it: read the store), else the record as accepted (still queued or being written).
     /// </summary>
     public async Task<HookCallRecord?> NotYetWrittenAsync(string assertionId, TimeSpan wait, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ public sealed class LedgerJwtIdBatchTests
         await using var backend = await LedgerBackend.CreateAsync(kind);
         await using var store = new GatedJtiStore(backend.OpenStore());
         await store.MigrateAsync(TestContext.Current.CancellationToken);
-        using var batcher = new LedgerJwtIdBatcher(store, TimeProvider.System, TimeSpan.FromSeconds(10));
+        var batcher = new LedgerJwtIdBatcher(store, TimeProvider.System, TimeSpan.FromSeconds(10));
         var expires = DateTimeOffset.UtcNow.AddMinutes(5);
         var ids = Enumerable.Range(0, 20).Select(i => new JwtIdClaim("https://ehr.example.org", $"jti-{i}", expires)).ToList();
 
@@ -47,8 +47,8 @@ public sealed class LedgerJwtIdBatchTests
         await using var firstStore = backend.OpenStore();
         await using var secondStore = backend.OpenStore();
         await firstStore.MigrateAsync(TestContext.Current.CancellationToken);
-        using var first = new LedgerJwtIdBatcher(firstStore, TimeProvider.System, TimeSpan.FromSeconds(10));
-        using var second = new LedgerJwtIdBatcher(secondStore, TimeProvider.System, TimeSpan.FromSeconds(10));
+        var first = new LedgerJwtIdBatcher(firstStore, TimeProvider.System, TimeSpan.FromSeconds(10));
+        var second = new LedgerJwtIdBatcher(secondStore, TimeProvider.System, TimeSpan.FromSeconds(10));
         var expires = DateTimeOffset.UtcNow.AddMinutes(5);
         var ids = Enumerable.Range(0, 30).Select(i => new JwtIdClaim("https://ehr.example.org", $"shared-{i}", expires)).ToList();
 
