@@ -19,7 +19,6 @@ internal sealed class ConsoleLineWriter : IDisposable
     private readonly SemaphoreSlim _wake = new(0);
     private readonly StreamWriter _output;
     private readonly Thread _thread;
-    private readonly Lock _late = new();
     private int _count;
     private int _sleeping;
     private volatile bool _stopping;
@@ -35,20 +34,8 @@ internal sealed class ConsoleLineWriter : IDisposable
     /// <summary>Queues one line (already formatted, with its newline).</summary>
     public void Enqueue(string line)
     {
-        if (_stopping)
-        {
-            // Logged while the service stops, after the writer has drained: written here, once, in order.
-            lock (_late)
-            {
-                _output.Write(line);
-                _output.Flush();
-            }
-
-            return;
-        }
-
         var spin = default(SpinWait);
-        while (Volatile.Read(ref _count) >= Capacity)
+        while (!_stopping && Volatile.Read(ref _count) >= Capacity)
         {
             Wake();
             spin.SpinOnce();
@@ -57,6 +44,11 @@ internal sealed class ConsoleLineWriter : IDisposable
         Interlocked.Increment(ref _count);
         _lines.Enqueue(line);
         Wake();
+        if (_stopping)
+        {
+            // Logged while the service stops: the writer may be gone, so the caller writes what is queued.
+            Drain();
+        }
     }
 
     public void Dispose()
@@ -69,18 +61,23 @@ internal sealed class ConsoleLineWriter : IDisposable
         _stopping = true;
         Wake();
         _thread.Join(DrainTimeout);
-        lock (_late)
+        Drain();
+    }
+
+    // Writes every queued line; the writer thread and, once stopping, the callers take turns (never the request path
+    // while the service runs).
+    private void Drain()
+    {
+        lock (_output)
         {
-            // Anything queued in the instant before _stopping was seen.
             while (_lines.TryDequeue(out var line))
             {
+                Interlocked.Decrement(ref _count);
                 _output.Write(line);
             }
 
             _output.Flush();
         }
-
-        _wake.Dispose();
     }
 
     // Only a sleeping writer is woken: under load the writer is draining and producers touch nothing but the queue.
@@ -96,13 +93,7 @@ internal sealed class ConsoleLineWriter : IDisposable
     {
         while (true)
         {
-            while (_lines.TryDequeue(out var line))
-            {
-                Interlocked.Decrement(ref _count);
-                _output.Write(line);
-            }
-
-            _output.Flush();
+            Drain();
             if (_stopping && _lines.IsEmpty)
             {
                 return;
