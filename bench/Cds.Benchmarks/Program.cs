@@ -6,13 +6,13 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // dotnet Cds.Benchmarks.dll --filter '*' [--artifacts DIR]   (any BenchmarkDotNet option)
-// dotnet Cds.Benchmarks.dll --cpu-per-op Type.Method COUNT     (CPU time per op, for a loaded machine: CpuPerOp)
+// dotnet Cds.Benchmarks.dll --cpu-per-op Type.Method COUNT [Param=Value]   (CPU time per op, for a loaded machine)
 // Short runs (3 warm-ups, 3 iterations, one launch) in process, with the memory diagnoser (the default exporters write GitHub markdown tables):
 // bench/run.sh must finish in about 15 minutes on 2 cores. Without an in-process toolchain BenchmarkDotNet would build
 // a generated project under this repository's build rules.
-if (args is ["--cpu-per-op", var target, var count])
+if (args is ["--cpu-per-op", var target, var count, .. var rest] && rest.Length <= 1)
 {
-    return Cds.Bench.Micro.CpuPerOp.Run(target, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
+    return Cds.Bench.Micro.CpuPerOp.Run(target, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), rest.FirstOrDefault());
 }
 
 var config = DefaultConfig.Instance
