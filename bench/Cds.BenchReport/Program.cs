@@ -300,6 +300,12 @@ namespace Cds.Bench.Report
                     using var document = JsonDocument.Parse(File.ReadAllBytes(file));
                     foreach (var benchmark in document.RootElement.GetProperty("Benchmarks").EnumerateArray())
                     {
+                        // A benchmark that failed has no statistics: it is left out, and Problems() names it if it is needed.
+                        if (!benchmark.TryGetProperty("Statistics", out var statistics) || statistics.ValueKind != JsonValueKind.Object)
+                        {
+                            continue;
+                        }
+
                         results.MicroStats.Add(new MicroStat(
                             benchmark.GetProperty("Type").GetString()!,
                             benchmark.GetProperty("Method").GetString()!,
