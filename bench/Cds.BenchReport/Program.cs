@@ -79,7 +79,7 @@ namespace Cds.Bench.Report
     }
 
     /// <summary>One wrk run and the CPU time (utime + stime, clock ticks) the server process spent during it.</summary>
-    internal sealed record WrkRun(string Phase, string Server, string Corpus, int Conns, int Run, long CpuTicks, WrkStats Stats);
+    internal sealed record WrkRun(string Phase, string Server, string Corpus, int Conns, int Run, long CpuTicks, long SystemTicks, WrkStats Stats);
 
     /// <summary>One BenchmarkDotNet case (from the brief JSON export): mean time and bytes allocated per call.</summary>
     internal sealed record MicroStat(string Type, string Method, string Parameters, double MeanNs, long BytesPerOp);
@@ -255,6 +255,7 @@ namespace Cds.Bench.Report
                             root.GetProperty("conns").GetInt32(),
                             root.GetProperty("run").GetInt32(),
                             root.TryGetProperty("cpu_ticks", out var ticks) ? ticks.GetInt64() : -1,
+                            root.TryGetProperty("system_ticks", out var system) ? system.GetInt64() : -1,
                             root.GetProperty("wrk").Deserialize<WrkStats>(SnakeCase)!));
                         break;
                     case "rss":
@@ -299,6 +300,12 @@ namespace Cds.Bench.Report
                     using var document = JsonDocument.Parse(File.ReadAllBytes(file));
                     foreach (var benchmark in document.RootElement.GetProperty("Benchmarks").EnumerateArray())
                     {
+                        // A benchmark that failed has no statistics: it is left out, and Problems() names it if it is needed.
+                        if (!benchmark.TryGetProperty("Statistics", out var statistics) || statistics.ValueKind != JsonValueKind.Object)
+                        {
+                            continue;
+                        }
+
                         results.MicroStats.Add(new MicroStat(
                             benchmark.GetProperty("Type").GetString()!,
                             benchmark.GetProperty("Method").GetString()!,

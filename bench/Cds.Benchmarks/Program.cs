@@ -6,11 +6,18 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // dotnet Cds.Benchmarks.dll --filter '*' [--artifacts DIR]   (any BenchmarkDotNet option)
+// dotnet Cds.Benchmarks.dll --cpu-per-op Type.Method COUNT [Param=Value]   (CPU time per op, for a loaded machine)
 // Short runs (3 warm-ups, 3 iterations, one launch) in process, with the memory diagnoser (the default exporters write GitHub markdown tables):
 // bench/run.sh must finish in about 15 minutes on 2 cores. Without an in-process toolchain BenchmarkDotNet would build
 // a generated project under this repository's build rules.
+if (args is ["--cpu-per-op", var target, var count, .. var rest] && rest.Length <= 1)
+{
+    return Cds.Bench.Micro.CpuPerOp.Run(target, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), rest.FirstOrDefault());
+}
+
 var config = DefaultConfig.Instance
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
     .AddDiagnoser(MemoryDiagnoser.Default)
     .AddExporter(JsonExporter.Brief); // read by Cds.BenchReport for the breakdown of a hook's time
 BenchmarkSwitcher.FromAssembly(typeof(Cds.Bench.Micro.Corpora).Assembly).Run(args, config);
+return 0;
