@@ -35,11 +35,14 @@ internal static class CardBuilder
         EvidenceText? Words = null,
         IReadOnlyList<CardCoding>? OverrideReasons = null)
     {
-        /// <summary>How the policy file names the service in a few words (<c>service.shortName</c>, e.g. "DLI").</summary>
-        public required string ServiceName { get; init; }
+        /// <summary>
+        /// How the policy file names the service in a few words (<c>service.shortName</c>, e.g. "DLI"); the service
+        /// always sets it from the policy that decides ("Order" only for a context built outside it, e.g. a benchmark).
+        /// </summary>
+        public string ServiceName { get; init; } = "Order";
 
-        /// <summary>The policy revision deciding (the file's <c>version</c>), named on the policy link.</summary>
-        public required string PolicyVersion { get; init; }
+        /// <summary>The policy revision deciding (the file's <c>version</c>), named on the policy link when set.</summary>
+        public string? PolicyVersion { get; init; }
     }
 
     /// <summary>The order-sign status card: decision and next step, criteria table with evidence in words.</summary>

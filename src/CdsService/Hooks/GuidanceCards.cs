@@ -23,7 +23,7 @@ internal static class GuidanceCards
     /// </summary>
     public static Card PolicyReference(CardBuilder.Context context, Uri documentationUrl, IReadOnlyList<CoverageDecision> decisions, bool documentationMissing)
     {
-        var links = new List<CardLink> { new($"{context.Insurer} Medical Policy {context.PolicyNumber}, version {context.PolicyVersion} (criteria)", context.PolicyUrl.AbsoluteUri, "absolute") };
+        var links = new List<CardLink> { new($"{context.Insurer} Medical Policy {context.PolicyNumber}{(context.PolicyVersion is { } version ? $", version {version}" : string.Empty)} (criteria)", context.PolicyUrl.AbsoluteUri, "absolute") };
         if (documentationMissing)
         {
             links.Add(new CardLink("What to attach for coverage review", documentationUrl.AbsoluteUri, "absolute"));

@@ -18,6 +18,7 @@ internal sealed class PolicySet
     {
         Policies = policies;
         LoadedAt = loadedAt;
+        Names = string.Join(", ", policies.Select(p => $"{p.Revision.Id} {p.Revision.Version}"));
     }
 
     /// <summary>The loaded policies, by file name.</summary>
@@ -25,8 +26,8 @@ internal sealed class PolicySet
 
     public DateTimeOffset LoadedAt { get; }
 
-    /// <summary>The policy ids and versions, for log lines: <c>dli-45.03 2024.1, t-01 1</c>.</summary>
-    public string Names => string.Join(", ", Policies.Select(p => $"{p.Revision.Id} {p.Revision.Version}"));
+    /// <summary>The policy ids and versions, for log lines: <c>dli-45.03 2024.1, t-01 1</c> (built once).</summary>
+    public string Names { get; }
 
     /// <summary>The policy that governs the order's service code (and whose order it is: not revoked, not do-not-perform); null for none.</summary>
     public CoverageEngine? Route(DraftOrder order)
