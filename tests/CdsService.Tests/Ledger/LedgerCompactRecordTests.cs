@@ -100,9 +100,7 @@ public sealed class LedgerCompactRecordTests
             await store.AppendAsync([record], TestContext.Current.CancellationToken);
         }
 
-        await backend.ExecuteAsync("ALTER TABLE hook_call DROP COLUMN call_outcome");
-        await backend.ExecuteAsync("ALTER TABLE hook_call DROP COLUMN order_codes");
-        await backend.ExecuteAsync("DELETE FROM ledger_schema WHERE version > 1");
+        await backend.DowngradeToVersion1Async();
 
         // Act
         await using var migrated = backend.OpenStore();

@@ -157,6 +157,23 @@ public sealed class LedgerBackend : IAsyncDisposable
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>
+    /// Puts a migrated ledger back to schema version 1, as the first build wrote it: without the compact-record columns
+    /// (version 2) and the policy revision columns (version 3).
+    /// </summary>
+    public async Task DowngradeToVersion1Async()
+    {
+        await ExecuteAsync("DROP INDEX ix_coverage_assertion_policy");
+        foreach (var column in new[] { "policy_id", "policy_version", "policy_effective", "policy_sha256" })
+        {
+            await ExecuteAsync($"ALTER TABLE coverage_assertion DROP COLUMN {column}");
+        }
+
+        await ExecuteAsync("ALTER TABLE hook_call DROP COLUMN call_outcome");
+        await ExecuteAsync("ALTER TABLE hook_call DROP COLUMN order_codes");
+        await ExecuteAsync("DELETE FROM ledger_schema WHERE version > 1");
+    }
+
     public async ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();

@@ -24,13 +24,7 @@ public sealed class PolicyLedgerTests
             await store.MigrateAsync(TestContext.Current.CancellationToken);
         }
 
-        await backend.ScalarAsync("DROP INDEX ix_coverage_assertion_policy");
-        foreach (var column in new[] { "policy_id", "policy_version", "policy_effective", "policy_sha256" })
-        {
-            await backend.ScalarAsync($"ALTER TABLE coverage_assertion DROP COLUMN {column}");
-        }
-
-        await backend.ScalarAsync("DELETE FROM ledger_schema WHERE version = 2");
+        await backend.DowngradeToVersion1Async();
         Assert.Equal(1, await backend.ScalarAsync("SELECT MAX(version) FROM ledger_schema"));
         using var factory = backend.Configure(new CdsServiceFactory());
         using var client = factory.CreateClient();
@@ -39,10 +33,10 @@ public sealed class PolicyLedgerTests
         var governed = await LedgerCalls.PostHookAsync(client, Hooks.SignService, Repository.Sample("order-sign-meets-criteria.json"), Jwt(factory));
         var ungoverned = await LedgerCalls.PostHookAsync(client, Hooks.SignService, Repository.Sample("order-sign-not-dli.json"), Jwt(factory));
 
-        // Assert: migrated to version 2; the DLI assertion names its revision, the ungoverned one none.
+        // Assert: migrated to the current version (3: the policy revision columns); the DLI assertion names its revision, the ungoverned one none.
         Assert.Equal(HttpStatusCode.OK, governed.Status);
         Assert.Equal(HttpStatusCode.OK, ungoverned.Status);
-        Assert.Equal(2, await backend.ScalarAsync("SELECT MAX(version) FROM ledger_schema"));
+        Assert.Equal(3, await backend.ScalarAsync("SELECT MAX(version) FROM ledger_schema"));
         Assert.True(await LedgerCalls.EventuallyAsync(async () => await backend.ScalarAsync("SELECT COUNT(*) FROM coverage_assertion") == 2));
         var sha = PolicyFolder.Sha256(PolicyFolder.ShippedBytes());
         Assert.Equal(1, await backend.ScalarAsync(
