@@ -1,6 +1,7 @@
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
+using Cds.FhirMapping.Modules.Dli;
 using Cds.FhirMapping.Policy;
 
 using Cds.Service.Prefetch;
@@ -13,7 +14,7 @@ namespace Cds.Service.Policy;
 /// </summary>
 internal sealed record PatientRecordRead(int Resources, ClinicalFacts Facts, IReadOnlyList<DataFailure> Unreadable, IReadOnlyList<string> NotThisPatient);
 
-/// <summary>The policy, loaded once, with its fact extractor and evaluator: the service's only door into FhirMapping's logic.</summary>
+/// <summary>The policy, loaded once, as an <see cref="ICoveragePolicy"/>: the service's only door into FhirMapping's logic.</summary>
 internal sealed class CoverageEngine : IDisposable
 {
     // Reading a record is CPU work that holds the patient's data in memory: running more at once than there are cores
@@ -23,17 +24,22 @@ internal sealed class CoverageEngine : IDisposable
     public CoverageEngine(CdsOptions options, TimeProvider timeProvider)
     {
         Policy = string.IsNullOrWhiteSpace(options.PolicyFile) ? PolicyDefinition.LoadDefault() : PolicyDefinition.LoadFile(options.PolicyFile);
-        Extractor = new FactExtractor(Policy);
-        Evaluator = new PolicyEvaluator(Policy, timeProvider);
+        CoveragePolicy = CoveragePolicyFactory.Create(Policy, timeProvider);
         Insurer = string.IsNullOrWhiteSpace(options.Insurer) ? Policy.Insurer : options.Insurer;
         PriorAuthorization = string.IsNullOrWhiteSpace(options.PriorAuthorization) ? Policy.Document.PriorAuthorization : options.PriorAuthorization;
     }
 
     public PolicyDefinition Policy { get; }
 
-    public FactExtractor Extractor { get; }
+    /// <summary>The policy object its file's module makes (DLI 45.03: <see cref="DliPolicy"/>).</summary>
+    public ICoveragePolicy CoveragePolicy { get; }
 
-    public PolicyEvaluator Evaluator { get; }
+    /// <summary>The DLI module's fact extractor (the DTR questionnaire package reads answers with it).</summary>
+    public FactExtractor Extractor => (CoveragePolicy as DliPolicy)?.Extractor
+        ?? throw new InvalidOperationException($"Policy '{Policy.Id}' (module '{Policy.Module}') has no DLI fact extractor.");
+
+    /// <summary>True when the draft order is a request for this policy's service.</summary>
+    public bool IsPolicyOrder(DraftOrder order) => CoveragePolicy.Governs(order);
 
     public string Insurer { get; }
 
@@ -56,7 +62,7 @@ internal sealed class CoverageEngine : IDisposable
         await _readers.WaitAsync(cancellationToken);
         try
         {
-            var record = Extractor.Read([], patientId);
+            var record = CoveragePolicy.Read([], patientId);
             var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var (key, item) in data.Keyed)
             {
@@ -74,7 +80,7 @@ internal sealed class CoverageEngine : IDisposable
             }
 
             var failures = unreadable.Select(u => new DataFailure(u.Key, $"{u.Value} resource(s) could not be read (not FHIR R4, or a value of the wrong type)")).ToList();
-            return new PatientRecordRead(record.Count, Extractor.Extract(record), failures, record.NotThisPatient);
+            return new PatientRecordRead(record.Count, CoveragePolicy.Extract(record), failures, record.NotThisPatient);
         }
         finally
         {
@@ -84,5 +90,5 @@ internal sealed class CoverageEngine : IDisposable
 
     public void Dispose() => _readers.Dispose();
 
-    public CoverageDecision Decide(ClinicalFacts facts, DraftOrder order) => Evaluator.Evaluate(facts, Extractor.ExtractOrder(order));
+    public CoverageDecision Decide(ClinicalFacts facts, DraftOrder order) => CoveragePolicy.Decide(facts, CoveragePolicy.ReadOrder(order));
 }

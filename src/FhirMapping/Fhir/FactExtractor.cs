@@ -3,7 +3,6 @@ using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir.Readers;
 using Cds.FhirMapping.Policy;
 using Hl7.Fhir.Model;
-using static Cds.FhirMapping.Fhir.Readers.RecordText;
 
 namespace Cds.FhirMapping.Fhir;
 
@@ -124,25 +123,11 @@ public sealed class FactExtractor
     public ClinicalRecord Read(IEnumerable<JsonElement> resourcesOrBundles, string patientId) => ClinicalRecord.Parse(resourcesOrBundles, patientId, IsRelevant);
 
     /// <summary>True when the draft order is a request to perform this policy's service (CPT 38242).</summary>
-    public bool IsPolicyOrder(DraftOrder order)
-    {
-        ArgumentNullException.ThrowIfNull(order);
-        if (order.Resource is not ServiceRequest request || !Codings(request.Code).Any(c => _vocabulary.Policy.Service.Contains(c.System, c.Code)))
-        {
-            return false;
-        }
+    public bool IsPolicyOrder(DraftOrder order) => PolicyOrders.Governs(_vocabulary.Policy.Service, order);
 
-        try
-        {
-            return request.DoNotPerform != true
-                && request.Status is not (RequestStatus.Revoked or RequestStatus.EnteredInError or RequestStatus.Completed);
-        }
-        catch (Exception e) when (WronglyTyped(e))
-        {
-            // A DLI order whose status cannot be read is still decided (its gap makes the answer conditional).
-            return true;
-        }
-    }
+    /// <summary>The resource types the DLI readers read (the relevance filter deserializes no other).</summary>
+    public static IReadOnlyList<string> ReadTypes { get; } =
+        ["Condition", "Procedure", "DocumentReference", "MedicationAdministration", "MedicationRequest", "MedicationStatement", "Medication", "Observation", "QuestionnaireResponse"];
 
     /// <summary>Reads what the order itself says: genetic modification (IV) and its indication.</summary>
     public OrderFacts ExtractOrder(DraftOrder order)

@@ -50,7 +50,8 @@ public sealed class PolicySchemaTests
     {
         // Arrange
         using var schema = JsonDocument.Parse(ShippedPolicyFile.SchemaText);
-        var properties = schema.RootElement.GetProperty("properties");
+        // The DLI module's names: the value sets and patterns its readers look up (a generic policy names its own).
+        var properties = schema.RootElement.GetProperty("allOf")[0].GetProperty("then").GetProperty("properties");
 
         // Act
         string[] Names(string key, string list) =>

@@ -1,0 +1,29 @@
+using Hl7.Fhir.Model;
+using ValueSet = Cds.FhirMapping.Policy.ValueSet;
+using static Cds.FhirMapping.Fhir.Readers.RecordText;
+
+namespace Cds.FhirMapping.Fhir;
+
+/// <summary>Which draft orders a policy governs: a request to perform its service, not revoked, in error or done.</summary>
+internal static class PolicyOrders
+{
+    public static bool Governs(ValueSet service, DraftOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (order.Resource is not ServiceRequest request || !Codings(request.Code).Any(c => service.Contains(c.System, c.Code)))
+        {
+            return false;
+        }
+
+        try
+        {
+            return request.DoNotPerform != true
+                && request.Status is not (RequestStatus.Revoked or RequestStatus.EnteredInError or RequestStatus.Completed);
+        }
+        catch (Exception e) when (FactExtractor.WronglyTyped(e))
+        {
+            // An order whose status cannot be read is still decided (its gap makes the answer conditional).
+            return true;
+        }
+    }
+}
