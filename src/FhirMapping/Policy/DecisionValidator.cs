@@ -35,7 +35,7 @@ internal static partial class DecisionValidator
 
         Cycles(nodes, problems);
         Reported(document, nodes, problems);
-        Outcomes(document.Decision, nodes, problems);
+        Outcomes(document.Decision, nodes, document.Criteria.Select(c => c.Id).ToHashSet(StringComparer.Ordinal), problems);
         Documentation(document, problems);
     }
 
@@ -55,6 +55,7 @@ internal static partial class DecisionValidator
             ("textPatterns", document.TextPatterns is not null),
             ("lineages", document.Lineages is not null),
             ("specimens", document.Specimens is not null),
+            ("textContext", document.TextContext is not null),
         ];
         var dli = document.Module == DliModule.Name;
         foreach (var (key, present) in sections.Where(s => s.Present != dli))
@@ -175,7 +176,7 @@ internal static partial class DecisionValidator
         }
     }
 
-    private static void Outcomes(DecisionDocument decision, Dictionary<string, NodeDocument> nodes, List<string> problems)
+    private static void Outcomes(DecisionDocument decision, Dictionary<string, NodeDocument> nodes, HashSet<string> texts, List<string> problems)
     {
         if (decision.Outcomes.Count == 0)
         {
@@ -205,6 +206,11 @@ internal static partial class DecisionValidator
             }
 
             Deciding(rule.Deciding, $"{path}.deciding", nodes, problems);
+            if ((rule.Reason.Contains("{label}", StringComparison.Ordinal) || rule.Reason.Contains("{summary}", StringComparison.Ordinal))
+                && !texts.Contains(rule.Deciding))
+            {
+                problems.Add($"{path}.reason uses {{label}} or {{summary}}, but criteria has no text for '{rule.Deciding}'");
+            }
             foreach (Match placeholder in Placeholder().Matches(rule.Reason))
             {
                 if (!Placeholders.Contains(placeholder.Value, StringComparer.Ordinal))

@@ -25,6 +25,7 @@ public sealed class PolicyDefinition
     private readonly FrozenDictionary<string, Regex> _patterns;
     private readonly FrozenDictionary<string, CriterionDocument> _criteria;
     private readonly ConditioningTerms? _conditioning;
+    private readonly TextEvidence? _text;
 
     private PolicyDefinition(PolicyDocument document)
     {
@@ -42,7 +43,7 @@ public sealed class PolicyDefinition
             .SelectMany(include => (include.Codes ?? []).Select(code => (systems.CanonicalUri(include.System), code)))
             .ToArray();
         EffectiveDate = DateOnly.Parse(document.Effective, CultureInfo.InvariantCulture);
-        Text = TextEvidence.From(document.TextContext);
+        _text = document.TextContext is { } context ? TextEvidence.From(context) : null;
         _conditioning = document.Conditioning is { } conditioning ? new ConditioningTerms(conditioning, systems, CompilePattern) : null;
         Rule = MainRule(document.Decision);
     }
@@ -80,7 +81,7 @@ public sealed class PolicyDefinition
     public ConditioningTerms Conditioning => _conditioning ?? throw new InvalidOperationException($"Policy '{Id}' has no conditioning section.");
 
     /// <summary>The context-aware text reader, built from the file's <c>textContext</c> lexicon.</summary>
-    public TextEvidence Text { get; }
+    public TextEvidence Text => _text ?? throw new InvalidOperationException($"Policy '{Id}' has no textContext section.");
 
     /// <summary>Loads the embedded Medical Policy 45.03.</summary>
     public static PolicyDefinition LoadDefault()
@@ -110,7 +111,7 @@ public sealed class PolicyDefinition
             throw PolicyJsonProblem.From(e);
         }
 
-        return new PolicyDefinition(document ?? throw new PolicyFileException("the file is empty (null)"));
+        return new PolicyDefinition(Defaults(document ?? throw new PolicyFileException("the file is empty (null)")));
     }
 
     public ValueSet ValueSet(string name) =>
@@ -121,6 +122,14 @@ public sealed class PolicyDefinition
 
     public CriterionDocument Criterion(string id) =>
         _criteria.TryGetValue(id, out var criterion) ? criterion : throw new KeyNotFoundException($"The policy has no criterion '{id}'.");
+
+    // The generated reader runs no initializer of an init-only property it does not find: an optional key left out would
+    // be null where the type says it has a default. (An absent criteria[].reads is refused by the validator instead.)
+    private static PolicyDocument Defaults(PolicyDocument document) => document with
+    {
+        OrderSuggestions = document.OrderSuggestions ?? [],
+        PriorAuthorization = document.PriorAuthorization ?? "auth-needed",
+    };
 
     // The node the meets-criteria rule names as deciding (else the otherwise rule's), as a combinator with its children.
     private static RuleDocument MainRule(DecisionDocument decision)

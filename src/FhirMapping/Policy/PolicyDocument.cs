@@ -38,8 +38,8 @@ public sealed record PolicyDocument
     public IReadOnlyList<LineageDocument>? Specimens { get; init; }
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Systems { get; init; }
 
-    /// <summary>The lexicon of the context-aware text reader (<see cref="Text.TextEvidence"/>).</summary>
-    public required TextContextDocument TextContext { get; init; }
+    /// <summary>The lexicon of the context-aware text reader (<see cref="Text.TextEvidence"/>); required by the DLI module, whose readers read text.</summary>
+    public TextContextDocument? TextContext { get; init; }
 
     /// <summary>Orders a card may suggest when a criterion is unknown (e.g. chimerism testing for I.C).</summary>
     public IReadOnlyList<OrderSuggestionDocument> OrderSuggestions { get; init; } = [];

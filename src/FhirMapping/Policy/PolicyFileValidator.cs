@@ -41,7 +41,10 @@ internal static class PolicyFileValidator
             Kinds(specimens, "specimens", problems);
         }
 
-        TextContext(document.TextContext, problems);
+        if (document.TextContext is { } textContext)
+        {
+            TextContext(textContext, problems);
+        }
         OrderSuggestions(document, problems);
         if (document.Conditioning is { } conditioning)
         {
