@@ -157,7 +157,9 @@ internal static class PolicyFileValidator
         // The DLI module's readers look value sets up by name; a generic policy's leaves name theirs (DecisionValidator).
         if (dli)
         {
-            Names(document.ValueSets.Keys, PolicyNames.ValueSets.All, "valueSets", "a value set", problems);
+            // A generic leaf or a documentation item may name a value set of its own beside the ones the readers use.
+            var named = document.Decision.Tree.Select(n => n.ValueSet).Concat(document.Documentation.Select(d => d.ValueSet)).OfType<string>();
+            Names(document.ValueSets.Keys, [.. PolicyNames.ValueSets.All.Union(named, StringComparer.Ordinal)], PolicyNames.ValueSets.All, "valueSets", "a value set", problems);
         }
 
         foreach (var (name, set) in document.ValueSets)
@@ -206,7 +208,7 @@ internal static class PolicyFileValidator
     {
         if (dli)
         {
-            Names(patterns.Keys, PolicyNames.Patterns.All, "textPatterns", "a text pattern", problems);
+            Names(patterns.Keys, PolicyNames.Patterns.All, PolicyNames.Patterns.All, "textPatterns", "a text pattern", problems);
         }
 
         foreach (var (name, pattern) in patterns)
@@ -312,10 +314,10 @@ internal static class PolicyFileValidator
     }
 
     // Each name the code uses is defined, and nothing else is: a misspelt name is a missing one plus an unknown one.
-    private static void Names(IEnumerable<string> defined, IReadOnlyList<string> expected, string path, string what, List<string> problems)
+    private static void Names(IEnumerable<string> defined, IReadOnlyList<string> expected, IReadOnlyList<string> required, string path, string what, List<string> problems)
     {
         var present = defined.ToHashSet(StringComparer.Ordinal);
-        foreach (var name in expected.Where(n => !present.Contains(n)))
+        foreach (var name in required.Where(n => !present.Contains(n)))
         {
             problems.Add($"{path}.{name} is required");
         }

@@ -7,7 +7,7 @@ namespace Cds.FhirMapping.Tests.Policy;
 /// <summary>The JSON Schema shipped beside the policy file accepts the file and refuses what the loader refuses.</summary>
 public sealed class PolicySchemaTests
 {
-    private static readonly JsonSchema Schema = JsonSchema.FromText(ShippedPolicyFile.SchemaText);
+    private static readonly JsonSchema Schema = ShippedPolicyFile.Schema;
 
     private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
@@ -60,7 +60,7 @@ public sealed class PolicySchemaTests
         // Assert
         Assert.Equal(PolicyNames.ValueSets.All.Order(StringComparer.Ordinal), Names("valueSets", "required"));
         Assert.Equal(PolicyNames.Patterns.All.Order(StringComparer.Ordinal), Names("textPatterns", "required"));
-        Assert.Equal(Names("valueSets", "required"), properties.GetProperty("valueSets").GetProperty("propertyNames").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal));
+        Assert.False(properties.GetProperty("valueSets").TryGetProperty("propertyNames", out _), "a generic leaf of the DLI tree may name a value set of its own");
     }
 
     private static EvaluationResults Evaluate(string json)

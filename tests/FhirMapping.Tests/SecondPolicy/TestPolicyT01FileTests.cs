@@ -30,7 +30,7 @@ public sealed class TestPolicyT01FileTests
             ["a combinator with a threshold"] = (p => Leaf(p, "T")["atLeast"] = 1, "decision.tree[5] ('T') is a combinator: only a leaf takes latestRecordDecides or evaluator parameters", false),
         };
 
-    private static readonly JsonSchema Schema = JsonSchema.FromText(ShippedPolicyFile.SchemaText);
+    private static readonly JsonSchema Schema = ShippedPolicyFile.Schema;
 
     [Fact]
     public void GivenTheT01File_WhenValidatedAgainstTheShippedSchema_ThenItIsValid()

@@ -25,6 +25,7 @@ public sealed class FactExtractor
     private readonly RadiationReader _radiation;
     private readonly BodyMeasureReader _bodyMeasures;
     private readonly QuestionnaireResponseReader _answers;
+    private readonly FindingReader _findings;
 
     public FactExtractor(PolicyDefinition policy)
     {
@@ -41,6 +42,9 @@ public sealed class FactExtractor
         _radiation = new RadiationReader(agents);
         _bodyMeasures = new BodyMeasureReader(agents);
         _answers = new QuestionnaireResponseReader(_vocabulary);
+
+        // Generic leaves the file adds to the DLI tree (a coded record, a lab threshold) are read by the generic reader.
+        _findings = new FindingReader(policy);
     }
 
     /// <summary>Extracts the facts the policy needs from the whole record.</summary>
@@ -67,6 +71,7 @@ public sealed class FactExtractor
             try
             {
                 ReadResource(resource, conditions, medications, sink);
+                _findings.Read(resource, sink.Findings);
             }
             catch (Exception e) when (WronglyTyped(e))
             {
@@ -171,7 +176,9 @@ public sealed class FactExtractor
         }
     }
 
-    private bool IsRelevant(string resourceType, JsonElement json) => resourceType switch
+    private bool IsRelevant(string resourceType, JsonElement json) => IsRelevantToDli(resourceType, json) || _findings.IsRelevant(resourceType, json);
+
+    private bool IsRelevantToDli(string resourceType, JsonElement json) => resourceType switch
     {
         "Condition" or "Procedure" or "DocumentReference" => true,
         "MedicationAdministration" or "MedicationRequest" or "MedicationStatement" or "Medication" => true,
