@@ -10,7 +10,7 @@ internal sealed partial class PolicyStartupCheck(IServiceProvider services, ILog
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var policy = services.GetRequiredService<CoverageEngine>().Policy;
-        Log.Loaded(logger, policy.Id, policy.Document.Effective, policy.Document.Criteria.Count, policy.Document.ValueSets.Count, policy.Document.TextContext.Triggers.Count);
+        Log.Loaded(logger, policy.Id, policy.Document.Effective, policy.Document.Criteria.Count, policy.Document.ValueSets.Count, policy.Document.TextContext?.Triggers.Count ?? 0);
         return Task.CompletedTask;
     }
 

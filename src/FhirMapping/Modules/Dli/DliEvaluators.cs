@@ -25,8 +25,11 @@ internal static class DliEvaluators
     public static IReadOnlyList<EvaluatorKind> All { get; } =
     [
         new(PriorAllogeneicHct, DliModule.Name, (_, _, writer) => new Transplant(new TransplantCriterion(writer))) { FixedId = CriterionIds.PriorAllogeneicHct },
-        new(RelapsedOrRefractory, DliModule.Name, (_, _, writer) => new AfterTransplant(
-            (f, when, undated, _) => new DiseaseStatusCriterion(writer).Evaluate(f, when, undated), AttestedAnswers.AboutDiseaseStatus))
+        new(RelapsedOrRefractory, DliModule.Name, (_, _, writer) =>
+        {
+            var criterion = new DiseaseStatusCriterion(writer);
+            return new AfterTransplant((f, when, undated, _) => criterion.Evaluate(f, when, undated), AttestedAnswers.AboutDiseaseStatus);
+        })
         {
             FixedId = CriterionIds.RelapsedOrRefractory,
             Requires = [PriorAllogeneicHct],
