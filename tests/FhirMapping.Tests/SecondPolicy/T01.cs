@@ -33,11 +33,11 @@ internal static class T01
          "recordedDate": "2025-03-02"}
         """);
 
-    public static JsonElement Marker(string id, decimal value, string date, string status = "final", string unit = "mg/dL") => Json($$$"""
+    public static JsonElement Marker(string id, decimal value, string date, string status = "final", string unit = "mg/dL", string comparator = "") => Json($$$"""
         {"resourceType": "Observation", "id": "{{{id}}}", "status": "{{{status}}}", "subject": {"reference": "Patient/{{{PatientId}}}"},
          "code": {"coding": [{"system": "http://example.org/fhir/CodeSystem/t01-observations", "code": "MARK-1", "display": "Test marker"}]},
          "effectiveDateTime": "{{{date}}}",
-         "valueQuantity": {"value": {{{value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}, "unit": "{{{unit}}}", "system": "http://unitsofmeasure.org", "code": "{{{unit}}}"}}
+         "valueQuantity": { {{{comparator}}} "value": {{{value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}, "unit": "{{{unit}}}", "system": "http://unitsofmeasure.org", "code": "{{{unit}}}"}}
         """);
 
     public static JsonElement Therapy(string id, string status = "completed") => Json($$$"""

@@ -143,6 +143,30 @@ public sealed class TestPolicyT01Tests
     }
 
     [Fact]
+    public void GivenAMarkerWithAComparator_WhenDecided_ThenItIsNotComparedWithTheThreshold()
+    {
+        // Act: "> 2.5 mg/dL" is not a value to compare; it is for review, never met on its own.
+        var decision = Decide(_policy, Order(), Condition("c-ind", "IND-1"), Marker("o-mark", 2.5m, "2025-06-01", comparator: "\"comparator\": \">\","));
+
+        // Assert
+        Assert.Equal(CriterionStatus.Unknown, decision["T.B"].Status);
+        Assert.Equal("Value cannot be compared", decision.Review[0].Reason);
+        Assert.Equal(">2.5 mg/dL", decision["T.B"].Evidence[0].Value);
+    }
+
+    [Fact]
+    public void GivenTheTherapyOnlyInProgress_WhenDecided_ThenTheAnyIsNotMetThroughItButForReview()
+    {
+        // Act
+        var decision = Decide(_policy, Order(), Condition("c-ind", "IND-1"), Marker("o-mark", 1.2m, "2025-06-01"), Therapy("p-std", "in-progress"));
+
+        // Assert
+        Assert.Equal("T.A=Met T.B=NotMet T.C=Unknown T.D=NotMet", Statuses(decision));
+        Assert.Equal(("T.C", "Tentative record"), (decision.Review[0].Criterion, decision.Review[0].Reason));
+        Assert.Equal(DecisionOutcome.CannotBeDetermined, decision.Outcome);
+    }
+
+    [Fact]
     public void GivenAnOlderMarkerAboveAndANewerBelow_WhenDecided_ThenTheLatestDecidesAndNothingPaysWithoutTheTherapy()
     {
         // Act
