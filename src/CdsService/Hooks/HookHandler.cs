@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.Service.Contract;
@@ -38,6 +39,8 @@ internal sealed partial class HookHandler(
     /// <summary>CRD versions this service answers (<c>davinci-crd.requestedVersion</c>).</summary>
     public static readonly IReadOnlyList<string> SupportedCrdVersions = ["2.0", "2.2"];
 
+    private static readonly TimeSpan TextTimeoutRetry = TimeSpan.FromSeconds(1);
+
     public async Task<HookOutcome> HandleAsync(HookCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -45,6 +48,14 @@ internal sealed partial class HookHandler(
         try
         {
             return await HandleAsync(call, t => trace = t, cancellationToken);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A text pattern of the policy ran past its match timeout: the machine is starved of CPU (or a pattern
+            // backtracks badly on this text). The record could not be read in full, so there is no decision to give:
+            // a fast 503 the EHR may retry, never a 500 and never a decision on a record read in part.
+            Log.TextTimeout(logger, call.ServiceId);
+            return new HookOutcome.Overloaded(TextTimeoutRetry, "The patient's record could not be read in time; retry the call.") { Trace = trace };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -256,6 +267,9 @@ internal sealed partial class HookHandler(
 
         [LoggerMessage(2, LogLevel.Debug, "Hook {HookInstance} on {ServiceId}: no order in scope of policies {Policies} among {Orders} draft order(s)")]
         public static partial void NoPolicyOrder(ILogger logger, string hookInstance, string serviceId, int orders, string policies);
+
+        [LoggerMessage(6, LogLevel.Warning, "Hook on {ServiceId}: a policy text pattern ran past its match timeout; answered 503")]
+        public static partial void TextTimeout(ILogger logger, string serviceId);
 
         [LoggerMessage(4, LogLevel.Warning, "Hook {HookInstance} on {ServiceId}: fhirServer refused: {Reason}")]
         public static partial void FhirServerRefused(ILogger logger, string hookInstance, string serviceId, string reason);

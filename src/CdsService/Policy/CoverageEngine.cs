@@ -2,6 +2,7 @@ using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
+using Cds.FhirMapping.Modules.Dli;
 using Cds.FhirMapping.Policy;
 using Cds.Service.Hooks;
 using Cds.Service.Prefetch;
@@ -58,9 +59,15 @@ internal sealed class CoverageEngine
     /// <summary>Reads a record and decides: shared with the reviewer tool (src/PolicyTool), so both decide alike.</summary>
     public RecordDecider Decider { get; }
 
-    public FactExtractor Extractor => Decider.Extractor;
+    /// <summary>The policy object its file's module makes (DLI 45.03: <see cref="DliPolicy"/>).</summary>
+    public ICoveragePolicy CoveragePolicy => Decider.CoveragePolicy;
 
-    public PolicyEvaluator Evaluator => Decider.Evaluator;
+    /// <summary>The DLI module's fact extractor (the DTR questionnaire package reads answers with it).</summary>
+    public FactExtractor Extractor => (CoveragePolicy as DliPolicy)?.Extractor
+        ?? throw new InvalidOperationException($"Policy '{Policy.Id}' (module '{Policy.Module}') has no DLI fact extractor.");
+
+    /// <summary>True when the draft order is a request for this policy's service.</summary>
+    public bool IsPolicyOrder(DraftOrder order) => CoveragePolicy.Governs(order);
 
     /// <summary>What cards may offer beyond the decision (suggested orders, override reasons).</summary>
     public CardGuidance Guidance { get; }

@@ -34,7 +34,7 @@ internal sealed class PolicySet
     {
         foreach (var policy in Policies)
         {
-            if (policy.Extractor.IsPolicyOrder(order))
+            if (policy.CoveragePolicy.Governs(order))
             {
                 return policy;
             }
@@ -47,7 +47,7 @@ internal sealed class PolicySet
     /// True when a policy may govern the order by its JSON code alone (the screen before an order is read with Firely;
     /// <see cref="Route"/> decides on the Firely reading).
     /// </summary>
-    public bool MayGovern(DraftOrder order) => Policies.Any(p => p.Extractor.MayBePolicyOrder(order));
+    public bool MayGovern(DraftOrder order) => Policies.Any(p => p.CoveragePolicy.MayGovern(order));
 
     public CoverageEngine? Find(string id) => Policies.FirstOrDefault(p => string.Equals(p.Policy.Id, id, StringComparison.Ordinal));
 

@@ -23,7 +23,7 @@ internal sealed partial class PolicyStartupCheck(IServiceProvider services, Time
         foreach (var engine in set.Policies)
         {
             var (policy, revision) = (engine.Policy, engine.Revision);
-            Log.Loaded(logger, policy.Id, revision.EffectiveText, revision.Version, revision.Sha256, revision.Source, policy.Document.Criteria.Count, policy.Document.ValueSets.Count, policy.Document.TextContext.Triggers.Count);
+            Log.Loaded(logger, policy.Id, revision.EffectiveText, revision.Version, revision.Sha256, revision.Source, policy.Document.Criteria.Count, policy.Document.ValueSets.Count, policy.Document.TextContext?.Triggers.Count ?? 0);
             if (revision.ReviewOverdue(today) && revision.ReviewDue is { } due)
             {
                 Log.ReviewOverdue(logger, policy.Id, revision.Version, policy.Document.NextReview ?? string.Empty, today.DayNumber - due.DayNumber);

@@ -101,8 +101,8 @@ public static class QuestionnaireGenerator
             Path("remission", $"%heme.where(code.coding.where({InValueSet(doc, V.HemeInRemission)}).exists() or clinicalStatus.coding.where({InValueSet(doc, V.StatusRemission)}).exists())"),
             Path("tcd", $"%procedures.entry.resource.ofType(Procedure).where(status = 'completed' and code.coding.where({InValueSet(doc, V.TCellDepletedGraft)}).exists())"),
             Path("replete", $"%procedures.entry.resource.ofType(Procedure).where(status = 'completed' and code.coding.where({InValueSet(doc, V.UnmanipulatedGraft)}).exists())"),
-            Path("ric", $"%procedures.entry.resource.ofType(Procedure).where(status = 'completed' and {conditioningText}.where({Matches(doc.TextPatterns[P.ReducedIntensity])}).exists())"),
-            Path("mac", $"%procedures.entry.resource.ofType(Procedure).where(status = 'completed' and {conditioningText}.where({Matches(doc.TextPatterns[P.Myeloablative])}).exists())"),
+            Path("ric", $"%procedures.entry.resource.ofType(Procedure).where(status = 'completed' and {conditioningText}.where({Matches(policy.Pattern(P.ReducedIntensity).ToString())}).exists())"),
+            Path("mac", $"%procedures.entry.resource.ofType(Procedure).where(status = 'completed' and {conditioningText}.where({Matches(policy.Pattern(P.Myeloablative).ToString())}).exists())"),
             Path("chim", $"%observations.entry.resource.ofType(Observation).where({validResult} and code.coding.where({InValueSet(doc, V.ChimerismObservation)}).exists())"),
         };
         foreach (var lineage in Lineages(policy))
@@ -110,8 +110,8 @@ public static class QuestionnaireGenerator
             var name = VariableName(lineage);
             var words = "(code.text | code.coding.display)";
             var filter = lineage == DtrItems.UnsortedLineage
-                ? $"{words}.where({string.Join(" or ", doc.Lineages.Select(l => Matches(l.Pattern)))}).empty()"
-                : $"{words}.where({Matches(doc.Lineages.First(l => l.Id == lineage).Pattern)}).exists()";
+                ? $"{words}.where({string.Join(" or ", (doc.Lineages ?? []).Select(l => Matches(l.Pattern)))}).empty()"
+                : $"{words}.where({Matches((doc.Lineages ?? []).First(l => l.Id == lineage).Pattern)}).exists()";
             extensions.Add(Path(name, $"%chim.where({filter})"));
             extensions.Add(Path(name + "Latest", $"%{name}.where(effective.ofType(dateTime) = {Latest($"%{name}.effective.ofType(dateTime)")})"));
         }
@@ -193,7 +193,7 @@ public static class QuestionnaireGenerator
 
     /// <summary>The lineages a chimerism result can belong to: the policy file's, and unsorted (whole sample).</summary>
     internal static IEnumerable<string> Lineages(PolicyDefinition policy) =>
-        policy.Document.Lineages.Select(l => l.Id).Append(DtrItems.UnsortedLineage);
+        (policy.Document.Lineages ?? []).Select(l => l.Id).Append(DtrItems.UnsortedLineage);
 
     private static string VariableName(string lineage) => "chim" + new string([.. lineage.Where(char.IsAsciiLetterOrDigit)]);
 

@@ -20,18 +20,16 @@ public sealed class RecordDecider
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(timeProvider);
         Policy = policy;
-        Extractor = new FactExtractor(policy);
-        Evaluator = new PolicyEvaluator(policy, timeProvider);
+        CoveragePolicy = CoveragePolicyFactory.Create(policy, timeProvider);
     }
 
     public PolicyDefinition Policy { get; }
 
-    public FactExtractor Extractor { get; }
-
-    public PolicyEvaluator Evaluator { get; }
+    /// <summary>The policy object the file's module makes (<see cref="CoveragePolicyFactory"/>).</summary>
+    public ICoveragePolicy CoveragePolicy { get; }
 
     /// <summary>True when the policy governs the draft order (a request to perform its service).</summary>
-    public bool Governs(DraftOrder order) => Extractor.IsPolicyOrder(order);
+    public bool Governs(DraftOrder order) => CoveragePolicy.Governs(order);
 
     /// <summary>
     /// Reads the patient's items (only the patient's own resources, deserializing only what the policy uses) and
@@ -42,7 +40,7 @@ public sealed class RecordDecider
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(gaps);
-        var record = Extractor.Read([], patientId);
+        var record = CoveragePolicy.Read([], patientId);
         var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (key, item) in items)
         {
@@ -60,7 +58,7 @@ public sealed class RecordDecider
         }
 
         var problems = unreadable.Select(u => Unreadable(u.Key, u.Value)).ToList();
-        return new RecordRead(record.Count, Extractor.Extract(record), problems, record.NotThisPatient);
+        return new RecordRead(record.Count, CoveragePolicy.Extract(record), problems, record.NotThisPatient);
     }
 
     /// <summary>The problem of a key with <paramref name="count"/> resources that could not be read.</summary>
@@ -71,6 +69,6 @@ public sealed class RecordDecider
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(order);
-        return Evaluator.Evaluate(facts, Extractor.ExtractOrder(order));
+        return CoveragePolicy.Decide(facts, CoveragePolicy.ReadOrder(order));
     }
 }

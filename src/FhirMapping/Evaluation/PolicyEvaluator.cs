@@ -1,29 +1,32 @@
 using Cds.FhirMapping.Evaluation.Criteria;
+using Cds.FhirMapping.Evaluation.Decision;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Policy;
 
 namespace Cds.FhirMapping.Evaluation;
 
 /// <summary>
-/// Decides Medical Policy 45.03 for one DLI order from <see cref="ClinicalFacts"/>. Pure: no I/O, and the only clock
-/// is the injected <see cref="TimeProvider"/> (a transplant dated after today has not been received yet).
+/// Decides a policy for one order from <see cref="ClinicalFacts"/>, as its file declares: each leaf of the criteria
+/// tree by its evaluator, the combinators from their children, then the first outcome rule that fires. Pure: no I/O,
+/// and the only clock is the injected <see cref="TimeProvider"/> (a transplant dated after today has not been received yet).
 /// </summary>
 /// <remarks>
-/// Absence of evidence is missing data, never an unmet criterion: a criterion is "not met" only on positive evidence
-/// against it. Evidence that is tentative, conflicting, stated only in words outside the order, or incomplete (a
+/// The safety rules are the same for every policy and live here: absence of evidence is missing data, never an unmet
+/// criterion (a leaf is "not met" only on positive evidence against it, or where the file says an absent record means
+/// so); evidence that is tentative, conflicting, stated only in words outside the order, or incomplete (a
 /// <see cref="DataGap"/> in a type the criterion reads) never decides against the patient or for an investigational
-/// answer: the criterion is unknown with a <see cref="ReviewItem"/>, and the answer is conditional.
+/// answer: the criterion is unknown with a <see cref="ReviewItem"/>, and the answer is conditional. A clinician's DTR
+/// answers fill only what the chart leaves unknown (<see cref="AttestedAnswers"/>). Outcome rules fire only on met and
+/// not-met criteria; when none fires the answer is "cannot be determined".
 /// </remarks>
 public sealed class PolicyEvaluator
 {
     private readonly PolicyDefinition _policy;
     private readonly TimeProvider _timeProvider;
     private readonly CriterionWriter _writer;
-    private readonly TransplantCriterion _transplant;
-    private readonly DiseaseStatusCriterion _diseaseStatus;
-    private readonly RelapseRiskCriterion _relapseRisk;
-    private readonly ChimerismCriterion _chimerism;
-    private readonly OtherIndicationCriterion _otherIndication;
+    private readonly DecisionTree _tree;
+    private readonly IReadOnlyList<(NodeDocument Node, ICriterionEvaluator Evaluator)> _leaves;
+    private readonly IReadOnlyList<CriterionDocument> _reported;
 
     public PolicyEvaluator(PolicyDefinition policy, TimeProvider timeProvider)
     {
@@ -31,11 +34,9 @@ public sealed class PolicyEvaluator
         _policy = policy;
         _timeProvider = timeProvider;
         _writer = new CriterionWriter(policy);
-        _transplant = new TransplantCriterion(_writer);
-        _diseaseStatus = new DiseaseStatusCriterion(_writer);
-        _relapseRisk = new RelapseRiskCriterion(_writer, policy.Thresholds, policy.Conditioning);
-        _chimerism = new ChimerismCriterion(_writer, policy.Thresholds);
-        _otherIndication = new OtherIndicationCriterion(_writer, policy.ValueSet(PolicyNames.ValueSets.NonMalignantIndication));
+        _tree = new DecisionTree(policy.Document.Decision);
+        _leaves = [.. _tree.Leaves.Select(n => (n, EvaluatorCatalog.All[n.Evaluator!].Create(policy, n, _writer)))];
+        _reported = [.. policy.Document.Criteria.Where(c => _tree.Contains(c.Id))];
     }
 
     public PolicyDefinition Policy => _policy;
@@ -50,50 +51,83 @@ public sealed class PolicyEvaluator
 
         // A clinician's DTR answers fill what the chart leaves unknown, and never override it (AttestedAnswers).
         var (chart, answers) = AttestedAnswers.Split(facts);
-        CriterionResult Decide(string id, Func<ClinicalFacts, CriterionResult> criterion, Func<ClinicalFacts, IEnumerable<Evidence>> about) =>
-            AttestedAnswers.Decide(_writer, id, f => (criterion(f), 0), about, chart, answers, facts).Result;
-
-        var (hct, transplant) = AttestedAnswers.Decide(_writer, CriterionIds.PriorAllogeneicHct, f => _transplant.Evaluate(f, today), AttestedAnswers.AboutTransplant, chart, answers, facts);
-        hct = Incomplete(hct, facts.Gaps, latestWins: false);
-
-        // An allogeneic HCT on record without its date: nothing can be told to belong to it or to come after it.
-        var undated = hct.Status == CriterionStatus.Met && transplant is null;
-        var subCriteria = new Dictionary<string, CriterionResult>(StringComparer.Ordinal)
+        var context = new CriterionContext(_writer, order, today);
+        var leaves = new Dictionary<string, CriterionResult>(StringComparer.Ordinal);
+        foreach (var (node, evaluator) in _leaves)
         {
-            [CriterionIds.RelapsedOrRefractory] = Incomplete(Decide(CriterionIds.RelapsedOrRefractory, f => _diseaseStatus.Evaluate(f, transplant, undated), AttestedAnswers.AboutDiseaseStatus), facts.Gaps, latestWins: true),
-            [CriterionIds.HighRelapseRisk] = Incomplete(Decide(CriterionIds.HighRelapseRisk, f => _relapseRisk.Evaluate(f, transplant, undated), AttestedAnswers.AboutRelapseRisk), facts.Gaps, latestWins: false),
-            [CriterionIds.MixedChimerism] = Incomplete(Decide(CriterionIds.MixedChimerism, f => _chimerism.Evaluate(f, transplant), AttestedAnswers.AboutChimerism), facts.Gaps, latestWins: true),
-        };
-        var ruled = _policy.Rule.Of.Select(id => subCriteria[id]).ToList();
-        var i = Combine(ruled);
-        var iii = Incomplete(Decide(CriterionIds.OtherIndication, f => _otherIndication.Evaluate(f, order), AttestedAnswers.AboutIndication), facts.Gaps, latestWins: true);
-        var iv = Incomplete(GeneticModification(order), facts.Gaps, latestWins: false);
-        var iNotMet = hct.Status == CriterionStatus.NotMet || i == CriterionStatus.NotMet;
-        var ii = _writer.Result(
-            CriterionIds.NotMedicallyNecessary,
-            iNotMet ? CriterionStatus.Met : i == CriterionStatus.Met && hct.Status == CriterionStatus.Met ? CriterionStatus.NotMet : CriterionStatus.Unknown,
-            iNotMet ? $"Criterion {_policy.Rule.Id} is not met" : i == CriterionStatus.Met ? $"Criterion {_policy.Rule.Id} is met" : $"Depends on criterion {_policy.Rule.Id}",
-            [.. ruled.Append(hct).Where(c => c.Status == CriterionStatus.NotMet).SelectMany(c => c.Evidence)]);
+            context.Id = node.Id;
+            var (result, product) = AttestedAnswers.Decide(_writer, node.Id, f => evaluator.Evaluate(context, f), evaluator.Answers, chart, answers, facts);
+            result = Incomplete(result, facts.Gaps, node.LatestRecordDecides);
+            context.Decided(node.Evaluator!, result, product);
+            leaves[node.Id] = result;
+        }
 
-        List<CriterionResult> criteria = [hct, .. ruled, ii, iii, iv];
+        List<CriterionResult> criteria = [.. _reported.Select(c => leaves.TryGetValue(c.Id, out var leaf) ? leaf : Combinator(c, leaves))];
+        var byId = criteria.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var missing = criteria.Where(c => c.Status == CriterionStatus.Unknown && c.Missing is not null).Select(c => c.Missing!).ToList();
         var review = criteria.SelectMany(c => c.Review).ToList();
         var documentation = Documentation(facts, order);
 
-        var (outcome, deciding, reason) = (iv.Status, iii.Status) switch
-        {
-            (CriterionStatus.Met, _) => (DecisionOutcome.Investigational, CriterionIds.GeneticModification, $"{_writer.Label(CriterionIds.GeneticModification)}: {iv.Summary}"),
-            (_, CriterionStatus.Met) => (DecisionOutcome.Investigational, CriterionIds.OtherIndication, $"{_writer.Label(CriterionIds.OtherIndication)}: {iii.Summary}"),
-            _ when iNotMet => (DecisionOutcome.NotMedicallyNecessary, CriterionIds.NotMedicallyNecessary, NotMetReason(ruled.Append(hct))),
-            _ when i == CriterionStatus.Met && hct.Status == CriterionStatus.Met && iii.Status == CriterionStatus.NotMet && iv.Status == CriterionStatus.NotMet =>
-                (DecisionOutcome.MeetsCriteria, _policy.Rule.Id, $"Criterion {_policy.Rule.Id} met: {string.Join(", ", ruled.Select(c => c.Id))} and a prior allogeneic HCT on record"),
-            _ => (DecisionOutcome.CannotBeDetermined, _policy.Rule.Id, Undetermined(criteria)),
-        };
+        var decision = _policy.Document.Decision;
+        var rule = decision.Outcomes.FirstOrDefault(r =>
+            r.WhenMet.All(id => _tree.Status(id, leaves) == CriterionStatus.Met) && r.WhenNotMet.All(id => _tree.Status(id, leaves) == CriterionStatus.NotMet));
+        var (outcome, deciding, reason) = rule is null
+            ? (DecisionOutcome.CannotBeDetermined, decision.Otherwise.Deciding, decision.Otherwise.Reason.Replace("{undetermined}", Undetermined(criteria), StringComparison.Ordinal))
+            : (Outcome(rule.Outcome), rule.Deciding, Reason(rule, leaves, byId));
 
         return new CoverageDecision(_policy.Id, $"{order.ResourceType}/{order.Id}", outcome, deciding, reason, criteria, missing, documentation)
         {
             Review = review,
         };
+    }
+
+    /// <summary>The outcome names of the file's rules.</summary>
+    internal static DecisionOutcome Outcome(string name) => name switch
+    {
+        "meets-criteria" => DecisionOutcome.MeetsCriteria,
+        "not-medically-necessary" => DecisionOutcome.NotMedicallyNecessary,
+        "investigational" => DecisionOutcome.Investigational,
+        _ => throw new PolicyFileException($"decision.outcomes: outcome '{name}' is not one of {string.Join(", ", OutcomeNames)}"),
+    };
+
+    internal static IReadOnlyList<string> OutcomeNames { get; } = ["meets-criteria", "not-medically-necessary", "investigational"];
+
+    // A combinator the file reports as a criterion (II): its status from its children, citing the leaves under it that are not met.
+    private CriterionResult Combinator(CriterionDocument criterion, IReadOnlyDictionary<string, CriterionResult> leaves)
+    {
+        var status = _tree.Status(criterion.Id, leaves);
+        var summary = status switch
+        {
+            CriterionStatus.Met => criterion.Met,
+            CriterionStatus.NotMet => criterion.NotMet,
+            _ => criterion.Undecided ?? criterion.Text,
+        };
+        return _writer.Result(criterion.Id, status, summary, [.. NotMetUnder(criterion.Id, leaves).SelectMany(c => c.Evidence)]);
+    }
+
+    private IEnumerable<CriterionResult> NotMetUnder(string id, IReadOnlyDictionary<string, CriterionResult> leaves) =>
+        _tree.LeavesUnder(id).Select(l => leaves[l]).Where(c => c.Status == CriterionStatus.NotMet);
+
+    private string Reason(OutcomeRuleDocument rule, IReadOnlyDictionary<string, CriterionResult> leaves, Dictionary<string, CriterionResult> reported)
+    {
+        var id = rule.Deciding;
+        var text = rule.Reason;
+        if (text.Contains("{label}", StringComparison.Ordinal))
+        {
+            text = text.Replace("{label}", _writer.Label(id), StringComparison.Ordinal);
+        }
+
+        if (text.Contains("{summary}", StringComparison.Ordinal))
+        {
+            text = text.Replace("{summary}", reported.TryGetValue(id, out var result) ? result.Summary : string.Empty, StringComparison.Ordinal);
+        }
+
+        if (text.Contains("{notMet}", StringComparison.Ordinal))
+        {
+            text = text.Replace("{notMet}", string.Join("; ", NotMetUnder(id, leaves).Select(r => $"{r.Id} not met ({r.Summary})")), StringComparison.Ordinal);
+        }
+
+        return text.Replace("{children}", string.Join(", ", _tree[id].Children), StringComparison.Ordinal);
     }
 
     // Data a criterion reads could not be read in full: it is not decided against the patient, and a "latest record
@@ -127,33 +161,7 @@ public sealed class PolicyEvaluator
             parts.Add($"needs review of {string.Join(", ", review)}");
         }
 
-        return $"Cannot be determined: {(parts.Count > 0 ? string.Join("; ", parts) : "criteria undecided")}";
-    }
-
-    // Combines the sub-criteria of criterion I with the policy's combinator ("all" as the text says, or "any").
-    private CriterionStatus Combine(IReadOnlyList<CriterionResult> results) => _policy.Rule.Combinator switch
-    {
-        "any" => results.Any(r => r.Status == CriterionStatus.Met) ? CriterionStatus.Met
-            : results.All(r => r.Status == CriterionStatus.NotMet) ? CriterionStatus.NotMet
-            : CriterionStatus.Unknown,
-        _ => results.All(r => r.Status == CriterionStatus.Met) ? CriterionStatus.Met
-            : results.Any(r => r.Status == CriterionStatus.NotMet) ? CriterionStatus.NotMet
-            : CriterionStatus.Unknown,
-    };
-
-    private CriterionResult GeneticModification(OrderFacts order)
-    {
-        const string Id = CriterionIds.GeneticModification;
-        if (order.GeneticModification.Count > 0)
-        {
-            return _writer.Result(Id, CriterionStatus.Met, _writer.Summary(Id, CriterionStatus.Met), order.GeneticModification);
-        }
-
-        // Neither stated nor ruled out: a product that may be genetically modified is not paid for without a look.
-        return order.UncertainGeneticModification.Count > 0
-            ? _writer.Review(Id, "The order's words leave open whether the lymphocytes are genetically modified", order.UncertainGeneticModification,
-                CriterionWriter.Item(Id, "Stated uncertainly on the order", order.UncertainGeneticModification, "confirm the product is unmanipulated donor lymphocytes"))
-            : _writer.Result(Id, CriterionStatus.NotMet, _writer.Summary(Id, CriterionStatus.NotMet), []);
+        return parts.Count > 0 ? string.Join("; ", parts) : "criteria undecided";
     }
 
     private List<MissingItem> Documentation(ClinicalFacts facts, OrderFacts order)
@@ -161,25 +169,13 @@ public sealed class PolicyEvaluator
         var items = new List<MissingItem>();
         foreach (var doc in _policy.Document.Documentation)
         {
-            var present = doc.Id switch
-            {
-                "notes" => facts.Notes.Count > 0,
-                "indication" => order.HasIndication || facts.Transplants.Any(t => t.Indications.Count > 0),
-                _ => false,
-            };
-            if (!present)
+            if (!DocumentationChecks.All[doc.SatisfiedBy].Present(facts, order))
             {
                 items.Add(new MissingItem("Documentation", doc.Label, doc.How));
             }
         }
 
         return items;
-    }
-
-    private string NotMetReason(IEnumerable<CriterionResult> results)
-    {
-        var notMet = results.Where(r => r.Status == CriterionStatus.NotMet).Select(r => $"{r.Id} not met ({r.Summary})");
-        return $"{_writer.Label(CriterionIds.NotMedicallyNecessary)}: {string.Join("; ", notMet)}";
     }
 
     private static ClinicalFacts Merge(ClinicalFacts record, ClinicalFacts indication) =>

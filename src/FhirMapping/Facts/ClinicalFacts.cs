@@ -111,6 +111,8 @@ public sealed record ClinicalFacts
 
     public IReadOnlyList<DocumentFact> Notes { get; init; } = [];
 
+    /// <summary>Policy seam: what the generic readers found for the policy's generic leaves (<see cref="Finding.Criterion"/>).</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
 
     /// <summary>Data that could not be read or was cut off; criteria that read these types are not decided against the patient.</summary>
     public IReadOnlyList<DataGap> Gaps { get; init; } = [];

@@ -24,6 +24,8 @@ public sealed class PolicyDefinition
     private readonly FrozenDictionary<string, ValueSet> _valueSets;
     private readonly FrozenDictionary<string, Regex> _patterns;
     private readonly FrozenDictionary<string, CriterionDocument> _criteria;
+    private readonly ConditioningTerms? _conditioning;
+    private readonly TextEvidence? _text;
 
     private PolicyDefinition(PolicyDocument document)
     {
@@ -32,18 +34,19 @@ public sealed class PolicyDefinition
         Document = document;
         var systems = new CodeSystems(document.Systems);
         _valueSets = document.ValueSets.ToFrozenDictionary(kv => kv.Key, kv => new ValueSet(kv.Key, kv.Value, systems), StringComparer.Ordinal);
-        _patterns = document.TextPatterns.ToFrozenDictionary(kv => kv.Key, kv => CompilePattern(kv.Value), StringComparer.Ordinal);
+        _patterns = (document.TextPatterns ?? new Dictionary<string, string>()).ToFrozenDictionary(kv => kv.Key, kv => CompilePattern(kv.Value), StringComparer.Ordinal);
         _criteria = document.Criteria.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
         Service = new ValueSet("service", new ValueSetDocument { Description = document.Service.Display, Include = document.Service.Codes }, systems);
-        Lineages = document.Lineages.Select(l => (l.Id, CompilePattern(l.Pattern))).ToArray();
-        Specimens = document.Specimens.Select(l => (l.Id, CompilePattern(l.Pattern))).ToArray();
+        Lineages = (document.Lineages ?? []).Select(l => (l.Id, CompilePattern(l.Pattern))).ToArray();
+        Specimens = (document.Specimens ?? []).Select(l => (l.Id, CompilePattern(l.Pattern))).ToArray();
         BillingCodes = document.Service.Codes
             .SelectMany(include => (include.Codes ?? []).Select(code => (systems.CanonicalUri(include.System), code)))
             .ToArray();
         EffectiveDate = DateOnly.Parse(document.Effective, CultureInfo.InvariantCulture);
         ReviewDue = document.NextReview is { } review ? PolicyFileValidator.ReviewDue(review) : null;
-        Text = TextEvidence.From(document.TextContext);
-        Conditioning = new ConditioningTerms(document.Conditioning, systems, CompilePattern);
+        _text = document.TextContext is { } context ? TextEvidence.From(context) : null;
+        _conditioning = document.Conditioning is { } conditioning ? new ConditioningTerms(conditioning, systems, CompilePattern) : null;
+        Rule = MainRule(document.Decision);
     }
 
     public PolicyDocument Document { get; }
@@ -71,19 +74,24 @@ public sealed class PolicyDefinition
     /// <summary>The service's codes with their canonical system (the first URI of each alias): CRD <c>billingCode</c>.</summary>
     public IReadOnlyList<(string System, string Code)> BillingCodes { get; }
 
-    public ThresholdsDocument Thresholds => Document.Thresholds;
+    /// <summary>The module that reads and decides the file (<c>dli</c>, <c>generic</c>).</summary>
+    public string Module => Document.Module;
 
-    public RuleDocument Rule => Document.Rule;
+    /// <summary>The DLI module's thresholds (the validator requires them for <c>"module": "dli"</c>).</summary>
+    public ThresholdsDocument Thresholds => Document.Thresholds ?? throw new InvalidOperationException($"Policy '{Id}' has no thresholds section.");
+
+    /// <summary>The combinator the meets-criteria outcome decides on (criterion I of 45.03), for display.</summary>
+    public RuleDocument Rule { get; }
 
     internal IReadOnlyList<(string Id, Regex Pattern)> Lineages { get; }
 
     internal IReadOnlyList<(string Id, Regex Pattern)> Specimens { get; }
 
     /// <summary>Conditioning agents, routes, body measures and the intensity definition in use (I.B).</summary>
-    public ConditioningTerms Conditioning { get; }
+    public ConditioningTerms Conditioning => _conditioning ?? throw new InvalidOperationException($"Policy '{Id}' has no conditioning section.");
 
     /// <summary>The context-aware text reader, built from the file's <c>textContext</c> lexicon.</summary>
-    public TextEvidence Text { get; }
+    public TextEvidence Text => _text ?? throw new InvalidOperationException($"Policy '{Id}' has no textContext section.");
 
     /// <summary>Loads the embedded Medical Policy 45.03.</summary>
     public static PolicyDefinition LoadDefault()
@@ -113,7 +121,7 @@ public sealed class PolicyDefinition
             throw PolicyJsonProblem.From(e);
         }
 
-        return new PolicyDefinition(document ?? throw new PolicyFileException("the file is empty (null)"));
+        return new PolicyDefinition(Defaults(document ?? throw new PolicyFileException("the file is empty (null)")));
     }
 
     public ValueSet ValueSet(string name) =>
@@ -124,6 +132,27 @@ public sealed class PolicyDefinition
 
     public CriterionDocument Criterion(string id) =>
         _criteria.TryGetValue(id, out var criterion) ? criterion : throw new KeyNotFoundException($"The policy has no criterion '{id}'.");
+
+    // The generated reader runs no initializer of an init-only property it does not find: an optional key left out would
+    // be null where the type says it has a default. (An absent criteria[].reads is refused by the validator instead.)
+    private static PolicyDocument Defaults(PolicyDocument document) => document with
+    {
+        OrderSuggestions = document.OrderSuggestions ?? [],
+        PriorAuthorization = document.PriorAuthorization ?? "auth-needed",
+    };
+
+    // The node the meets-criteria rule names as deciding (else the otherwise rule's), as a combinator with its children.
+    private static RuleDocument MainRule(DecisionDocument decision)
+    {
+        var id = decision.Outcomes.FirstOrDefault(o => o.Outcome == "meets-criteria")?.Deciding ?? decision.Otherwise.Deciding;
+        var node = decision.Tree.FirstOrDefault(n => n.Id == id);
+        return node switch
+        {
+            { All: { } all } => new RuleDocument { Id = id, Combinator = "all", Of = all },
+            { Any: { } any } => new RuleDocument { Id = id, Combinator = "any", Of = any },
+            _ => new RuleDocument { Id = id, Combinator = "all", Of = [id] },
+        };
+    }
 
     private static Regex CompilePattern(string pattern) =>
         new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);

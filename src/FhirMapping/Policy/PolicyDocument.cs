@@ -27,20 +27,25 @@ public sealed record PolicyDocument
 
     public required ServiceDocument Service { get; init; }
     public string PriorAuthorization { get; init; } = "auth-needed";
-    public required ThresholdsDocument Thresholds { get; init; }
-    public required RuleDocument Rule { get; init; }
+
+    /// <summary>DLI module: the chimerism and transplant-window thresholds (required by <c>"module": "dli"</c>).</summary>
+    public ThresholdsDocument? Thresholds { get; init; }
     public required IReadOnlyList<CriterionDocument> Criteria { get; init; }
     public required IReadOnlyList<DocumentationDocument> Documentation { get; init; }
     public required IReadOnlyDictionary<string, ValueSetDocument> ValueSets { get; init; }
-    public required IReadOnlyDictionary<string, string> TextPatterns { get; init; }
-    public required IReadOnlyList<LineageDocument> Lineages { get; init; }
 
-    /// <summary>Specimen kinds of chimerism results (each its own series), recognised by a pattern on the specimen's words.</summary>
-    public required IReadOnlyList<LineageDocument> Specimens { get; init; }
+    /// <summary>Named text patterns a module's readers look up (the DLI module requires exactly <see cref="PolicyNames.Patterns"/>).</summary>
+    public IReadOnlyDictionary<string, string>? TextPatterns { get; init; }
+
+    /// <summary>DLI module: cell lineages of chimerism results, recognised by a pattern.</summary>
+    public IReadOnlyList<LineageDocument>? Lineages { get; init; }
+
+    /// <summary>DLI module: specimen kinds of chimerism results (each its own series), recognised by a pattern on the specimen's words.</summary>
+    public IReadOnlyList<LineageDocument>? Specimens { get; init; }
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Systems { get; init; }
 
-    /// <summary>The lexicon of the context-aware text reader (<see cref="Text.TextEvidence"/>).</summary>
-    public required TextContextDocument TextContext { get; init; }
+    /// <summary>The lexicon of the context-aware text reader (<see cref="Text.TextEvidence"/>); required by the DLI module, whose readers read text.</summary>
+    public TextContextDocument? TextContext { get; init; }
 
     /// <summary>Orders a card may suggest when a criterion is unknown (e.g. chimerism testing for I.C).</summary>
     public IReadOnlyList<OrderSuggestionDocument> OrderSuggestions { get; init; } = [];
@@ -48,8 +53,16 @@ public sealed record PolicyDocument
     /// <summary>CDS Hooks 2.0 <c>overrideReasons</c> offered on cards a clinician may proceed past.</summary>
     public OverrideReasonsDocument? OverrideReasons { get; init; }
 
-    /// <summary>Conditioning intensity from doses and radiation, and graft manipulation (criterion I.B).</summary>
-    public required ConditioningDocument Conditioning { get; init; }
+    /// <summary>DLI module: conditioning intensity from doses and radiation, and graft manipulation (criterion I.B).</summary>
+    public ConditioningDocument? Conditioning { get; init; }
+
+    // ---- Policy seam (issue 15): the module that reads the file, and the declared decision (DecisionDocument.cs). ----
+
+    /// <summary>Which module reads and decides the file: <c>dli</c> (Modules/Dli) or <c>generic</c> (no C# of its own).</summary>
+    public required string Module { get; init; }
+
+    /// <summary>The criteria tree, its combinators and the ordered outcome rules, evaluated generically.</summary>
+    public required DecisionDocument Decision { get; init; }
 }
 
 public sealed record ServiceDocument
@@ -74,14 +87,6 @@ public sealed record ThresholdsDocument
     public required int GraftWindowDaysAfterHct { get; init; }
 }
 
-/// <summary>Criterion I: which sub-criteria, combined how ("all" or "any").</summary>
-public sealed record RuleDocument
-{
-    public required string Id { get; init; }
-    public required string Combinator { get; init; }
-    public required IReadOnlyList<string> Of { get; init; }
-}
-
 public sealed record CriterionDocument
 {
     public required string Id { get; init; }
@@ -93,6 +98,9 @@ public sealed record CriterionDocument
 
     /// <summary>The FHIR resource types this criterion reads: a gap in any of them keeps it from being decided against the patient.</summary>
     public IReadOnlyList<string> Reads { get; init; } = [];
+
+    /// <summary>Policy seam: the summary of a combinator criterion that is neither met nor not met (e.g. "Depends on criterion I").</summary>
+    public string? Undecided { get; init; }
 }
 
 public sealed record MissingDocument
@@ -107,6 +115,9 @@ public sealed record DocumentationDocument
     public required string Label { get; init; }
     public string? ValueSet { get; init; }
     public required string How { get; init; }
+
+    /// <summary>Policy seam: the documentation check that finds it on record (see <c>DocumentationChecks</c>).</summary>
+    public required string SatisfiedBy { get; init; }
 }
 
 public sealed record ValueSetDocument

@@ -11,14 +11,17 @@ namespace Cds.FhirMapping.Policy;
 /// </summary>
 internal static class PolicyFileValidator
 {
-    private static readonly string[] FixedCriteria = ["HCT", "II", "III", "IV"];
-
     public static void Validate(PolicyDocument document)
     {
         var problems = new List<string>();
+        var dli = document.Module == Modules.Dli.DliModule.Name;
         Date(document.Effective, "effective", problems);
         Revision(document, problems);
-        Thresholds(document.Thresholds, problems);
+        if (document.Thresholds is { } thresholds)
+        {
+            Thresholds(thresholds, problems);
+        }
+
         Criteria(document, problems);
         Systems(document.Systems, problems);
         if (document.Service.Codes.Count == 0)
@@ -27,13 +30,29 @@ internal static class PolicyFileValidator
         }
 
         Includes(document.Service.Codes, "service.codes", document.Systems, problems);
-        ValueSets(document, problems);
-        Patterns(document.TextPatterns, problems);
-        Kinds(document.Lineages, "lineages", problems);
-        Kinds(document.Specimens, "specimens", problems);
-        TextContext(document.TextContext, problems);
+        ValueSets(document, dli, problems);
+        Patterns(document.TextPatterns ?? new Dictionary<string, string>(), dli, problems);
+        if (document.Lineages is { } lineages)
+        {
+            Kinds(lineages, "lineages", problems);
+        }
+
+        if (document.Specimens is { } specimens)
+        {
+            Kinds(specimens, "specimens", problems);
+        }
+
+        if (document.TextContext is { } textContext)
+        {
+            TextContext(textContext, problems);
+        }
         OrderSuggestions(document, problems);
-        ConditioningValidator.Validate(document.Conditioning, document.Systems, problems);
+        if (document.Conditioning is { } conditioning)
+        {
+            ConditioningValidator.Validate(conditioning, document.Systems, problems);
+        }
+
+        DecisionValidator.Validate(document, problems);
         if (problems.Count > 0)
         {
             throw new PolicyFileException(problems);
@@ -92,38 +111,17 @@ internal static class PolicyFileValidator
                 problems.Add($"criteria[{i}].id '{document.Criteria[i].Id}' is defined twice");
             }
 
+            // The generated reader leaves an absent list null (its initializer does not run): a missing reads would hide every gap.
+            if (document.Criteria[i].Reads is null)
+            {
+                problems.Add($"criteria[{i}].reads is required (the resource types the criterion reads; [] for none)");
+                continue;
+            }
+
             // The resource types a criterion reads decide which data gaps keep it undecided: a typo would hide a gap.
             foreach (var type in document.Criteria[i].Reads.Where(t => !Hl7.Fhir.Model.ModelInfo.IsKnownResource(t)))
             {
                 problems.Add($"criteria[{i}].reads names '{type}', which is not a FHIR R4 resource type");
-            }
-        }
-
-        foreach (var id in FixedCriteria.Where(id => !ids.Contains(id)))
-        {
-            problems.Add($"criteria lacks criterion '{id}'");
-        }
-
-        var rule = document.Rule;
-        if (rule.Combinator is not ("all" or "any"))
-        {
-            problems.Add($"rule.combinator '{rule.Combinator}' must be 'all' or 'any'");
-        }
-
-        if (rule.Of.Count == 0)
-        {
-            problems.Add("rule.of is empty");
-        }
-
-        for (var i = 0; i < rule.Of.Count; i++)
-        {
-            if (!ids.Contains(rule.Of[i]))
-            {
-                problems.Add($"rule.of[{i}] names criterion '{rule.Of[i]}', which criteria lacks");
-            }
-            else if (!Evaluation.CriterionIds.SubCriteria.Contains(rule.Of[i], StringComparer.Ordinal))
-            {
-                problems.Add($"rule.of[{i}] names criterion '{rule.Of[i]}', which has no fact check");
             }
         }
 
@@ -155,9 +153,16 @@ internal static class PolicyFileValidator
         }
     }
 
-    private static void ValueSets(PolicyDocument document, List<string> problems)
+    private static void ValueSets(PolicyDocument document, bool dli, List<string> problems)
     {
-        Names(document.ValueSets.Keys, PolicyNames.ValueSets.All, "valueSets", "a value set", problems);
+        // The DLI module's readers look value sets up by name; a generic policy's leaves name theirs (DecisionValidator).
+        if (dli)
+        {
+            // A generic leaf or a documentation item may name a value set of its own beside the ones the readers use.
+            var named = document.Decision.Tree.Select(n => n.ValueSet).Concat(document.Documentation.Select(d => d.ValueSet)).OfType<string>();
+            Names(document.ValueSets.Keys, [.. PolicyNames.ValueSets.All.Union(named, StringComparer.Ordinal)], PolicyNames.ValueSets.All, "valueSets", "a value set", problems);
+        }
+
         foreach (var (name, set) in document.ValueSets)
         {
             var path = $"valueSets.{name}";
@@ -200,9 +205,13 @@ internal static class PolicyFileValidator
         }
     }
 
-    private static void Patterns(IReadOnlyDictionary<string, string> patterns, List<string> problems)
+    private static void Patterns(IReadOnlyDictionary<string, string> patterns, bool dli, List<string> problems)
     {
-        Names(patterns.Keys, PolicyNames.Patterns.All, "textPatterns", "a text pattern", problems);
+        if (dli)
+        {
+            Names(patterns.Keys, PolicyNames.Patterns.All, PolicyNames.Patterns.All, "textPatterns", "a text pattern", problems);
+        }
+
         foreach (var (name, pattern) in patterns)
         {
             CheckRegex(pattern, $"textPatterns.{name}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, problems);
@@ -306,10 +315,10 @@ internal static class PolicyFileValidator
     }
 
     // Each name the code uses is defined, and nothing else is: a misspelt name is a missing one plus an unknown one.
-    private static void Names(IEnumerable<string> defined, IReadOnlyList<string> expected, string path, string what, List<string> problems)
+    private static void Names(IEnumerable<string> defined, IReadOnlyList<string> expected, IReadOnlyList<string> required, string path, string what, List<string> problems)
     {
         var present = defined.ToHashSet(StringComparer.Ordinal);
-        foreach (var name in expected.Where(n => !present.Contains(n)))
+        foreach (var name in required.Where(n => !present.Contains(n)))
         {
             problems.Add($"{path}.{name} is required");
         }

@@ -62,7 +62,7 @@ public sealed class DtrQuestionnaireTests
 
         // One chimerism group per lineage of the policy file, and unsorted.
         var lineages = q.Item.Single(i => i.LinkId == "I.C").Item.Where(i => i.Type == Questionnaire.QuestionnaireItemType.Group).Select(i => i.LinkId);
-        Assert.Equal([.. Dli.Policy.Document.Lineages.Select(l => $"I.C.{l.Id}"), "I.C.Unsorted"], lineages);
+        Assert.Equal([.. Dli.Policy.Document.Lineages!.Select(l => $"I.C.{l.Id}"), "I.C.Unsorted"], lineages);
     }
 
     [Fact]

@@ -41,8 +41,33 @@ internal static class PolicyMutations
         ["broken lineage regex"] = Tree(p => p["lineages"]![0]!["pattern"] = "(CD3", ["lineages[0].pattern is not a valid regular expression"], schemaRejects: false),
         ["misspelt system alias"] = Tree(p => Include(p, "hct-allogeneic", 0)["system"] = "CPT", ["valueSets.hct-allogeneic.include[0].system 'CPT' is not a code system alias"], schemaRejects: false),
         ["misspelt service system alias"] = Tree(p => p["service"]!["codes"]![0]!["system"] = "cpt4", ["service.codes[0].system 'cpt4' is not a code system alias"], schemaRejects: false),
-        ["rule names a criterion the file lacks"] = Tree(p => p["rule"]!["of"]!.AsArray().Add("I.D"), ["rule.of[3] names criterion 'I.D', which criteria lacks"], schemaRejects: false),
-        ["bad combinator"] = Tree(p => p["rule"]!["combinator"] = "most", ["rule.combinator 'most' must be 'all' or 'any'"]),
+        ["tree: a child id that does not exist"] = Tree(p => Node(p, "I")["all"]!.AsArray().Add("I.D"), ["decision.tree[6] ('I') names child 'I.D', which decision.tree lacks"], schemaRejects: false),
+        ["tree: a combinator that is not one"] = Tree(p => Rename(Node(p, "I"), "all", "most"), ["decision.tree[6].most is not a key"]),
+        ["tree: two combinators in one node"] = Tree(p => Node(p, "I")["any"] = new JsonArray("I.A"), ["decision.tree[6] ('I') must give exactly one of all, any, not or evaluator"]),
+        ["tree: an unknown evaluator"] = Tree(p => Node(p, "I.C")["evaluator"] = "dli.mixedChimerismus", ["decision.tree[3].evaluator 'dli.mixedChimerismus' is not an evaluator the service knows"], schemaRejects: false),
+        ["tree: a module evaluator on another criterion"] = Tree(p => Node(p, "I.C")["evaluator"] = "dli.highRelapseRisk", ["decision.tree[3].evaluator 'dli.highRelapseRisk' decides criterion 'I.B' only, not 'I.C'"], schemaRejects: false),
+        ["tree: a leaf before the transplant it reads"] = Tree(p => MoveToEnd(p, "HCT"), ["decision.tree[0].evaluator 'dli.relapsedOrRefractory' reads what 'dli.priorAllogeneicHct' finds"], schemaRejects: false),
+        ["tree: a cycle"] = Tree(p => Node(p, "I")["all"]!.AsArray().Add("II"), ["decision.tree has a cycle: I → II → I-with-HCT → I"], schemaRejects: false),
+        ["tree: a node defined twice"] = Tree(p => Node(p, "I-with-HCT")["id"] = "I", ["decision.tree[7].id 'I' is blank or defined twice"], schemaRejects: false),
+        ["tree: a generic leaf without its value set"] = Tree(p => Node(p, "IV")["evaluator"] = "coded-record", ["decision.tree[5].resource '' must be one of Condition, Procedure, Observation", "decision.tree[5].valueSet '' names no value set under valueSets"], schemaRejects: false),
+        ["tree: a module leaf with a threshold"] = Tree(p => Node(p, "I.C")["atLeast"] = 95, ["decision.tree[3] sets resource, valueSet, atLeast, below, unit or absent, which evaluator 'dli.mixedChimerism' does not take"], schemaRejects: false),
+        ["tree: a leaf without a criterion text"] = Tree(p => RemoveWhere(p["criteria"]!.AsArray(), c => (string?)c!["id"] == "I.B"), ["criteria lacks criterion 'I.B' (a leaf of decision.tree)"], schemaRejects: false),
+        ["tree: a criterion text no node has"] = Tree(p => p["criteria"]!.AsArray().Add(JsonNode.Parse("""{"id": "V", "reads": [], "label": "V", "text": "t", "met": "m", "notMet": "n"}""")), ["criteria[7] 'V' is not a node of decision.tree"], schemaRejects: false),
+        ["tree: a reported combinator without its undecided text"] = Tree(p => p["criteria"]![4]!.AsObject().Remove("undecided"), ["criteria[4].undecided is required: 'II' is a combinator"], schemaRejects: false),
+        ["criterion without reads"] = Tree(p => p["criteria"]![2]!.AsObject().Remove("reads"), ["criteria[2].reads is required"]),
+        ["outcome rule naming an unknown criterion"] = Tree(p => p["decision"]!["outcomes"]![3]!["notMet"]!.AsArray().Add("V"), ["decision.outcomes[3].notMet names criterion 'V', which decision.tree lacks"], schemaRejects: false),
+        ["outcome rule with an unknown outcome"] = Tree(p => p["decision"]!["outcomes"]![0]!["outcome"] = "denied", ["decision.outcomes[0].outcome 'denied' is not one of"]),
+        ["outcome rule that always fires"] = Tree(p => p["decision"]!["outcomes"]![0]!.AsObject().Remove("met"), ["decision.outcomes[0] names no criterion in met or notMet"]),
+        ["outcome rule deciding an unknown criterion"] = Tree(p => p["decision"]!["outcomes"]![1]!["deciding"] = "3", ["decision.outcomes[1].deciding names criterion '3', which decision.tree lacks"], schemaRejects: false),
+        ["outcome reason with an unknown placeholder"] = Tree(p => p["decision"]!["outcomes"]![0]!["reason"] = "{label}: {sumary}", ["decision.outcomes[0].reason uses '{sumary}'"], schemaRejects: false),
+        ["otherwise deciding an unknown criterion"] = Tree(p => p["decision"]!["otherwise"]!["deciding"] = "1", ["decision.otherwise.deciding names criterion '1', which decision.tree lacks"], schemaRejects: false),
+        ["decision missing"] = Tree(p => p.Remove("decision"), ["decision is required"]),
+        ["module missing"] = Tree(p => p.Remove("module"), ["module is required"]),
+        ["unknown module"] = Tree(p => p["module"] = "dlii", ["module 'dlii' is not one of generic, dli"]),
+        ["generic module with the DLI sections"] = Tree(p => p["module"] = "generic", ["thresholds is read only by module 'dli'", "decision.tree[0].evaluator 'dli.priorAllogeneicHct' belongs to module 'dli', not to module 'generic'", "documentation[1].satisfiedBy 'dli.indication' belongs to module 'dli'"]),
+        ["documentation check unknown"] = Tree(p => p["documentation"]![0]!["satisfiedBy"] = "note", ["documentation[0].satisfiedBy 'note' is not a documentation check the service knows"], schemaRejects: false),
+        ["documentation check missing"] = Tree(p => p["documentation"]![0]!.AsObject().Remove("satisfiedBy"), ["documentation[0].satisfiedBy is required"]),
+        ["thresholds missing"] = Tree(p => p.Remove("thresholds"), ["thresholds is required"]),
         ["criterion IV deleted"] = Tree(p => RemoveWhere(p["criteria"]!.AsArray(), c => (string?)c!["id"] == "IV"), ["criteria lacks criterion 'IV'"], schemaRejects: false),
         ["bad effective date"] = Tree(p => p["effective"] = "2024-13-01", ["effective '2024-13-01' is not a date"], schemaRejects: false),
         ["lexicon missing"] = Tree(p => p.Remove("textContext"), ["textContext is required"]),
@@ -100,6 +125,17 @@ internal static class PolicyMutations
 
     private static JsonObject Threshold(JsonObject root, int index) =>
         Object(root, "conditioning", "definitions", "bacigalupo-2009")["myeloablative"]![index]!.AsObject();
+
+    private static JsonObject Node(JsonObject root, string id) =>
+        root["decision"]!["tree"]!.AsArray().Single(n => (string?)n!["id"] == id)!.AsObject();
+
+    private static void MoveToEnd(JsonObject root, string id)
+    {
+        var tree = root["decision"]!["tree"]!.AsArray();
+        var node = tree.Single(n => (string?)n!["id"] == id);
+        tree.Remove(node);
+        tree.Add(node);
+    }
 
     private static JsonObject Trigger(JsonObject root, int index) => Object(root, "textContext")["triggers"]![index]!.AsObject();
 

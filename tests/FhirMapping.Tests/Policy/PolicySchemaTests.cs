@@ -7,7 +7,7 @@ namespace Cds.FhirMapping.Tests.Policy;
 /// <summary>The JSON Schema shipped beside the policy file accepts the file and refuses what the loader refuses.</summary>
 public sealed class PolicySchemaTests
 {
-    private static readonly JsonSchema Schema = JsonSchema.FromText(ShippedPolicyFile.SchemaText);
+    private static readonly JsonSchema Schema = ShippedPolicyFile.Schema;
 
     private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
@@ -50,7 +50,8 @@ public sealed class PolicySchemaTests
     {
         // Arrange
         using var schema = JsonDocument.Parse(ShippedPolicyFile.SchemaText);
-        var properties = schema.RootElement.GetProperty("properties");
+        // The DLI module's names: the value sets and patterns its readers look up (a generic policy names its own).
+        var properties = schema.RootElement.GetProperty("allOf")[0].GetProperty("then").GetProperty("properties");
 
         // Act
         string[] Names(string key, string list) =>
@@ -59,7 +60,7 @@ public sealed class PolicySchemaTests
         // Assert
         Assert.Equal(PolicyNames.ValueSets.All.Order(StringComparer.Ordinal), Names("valueSets", "required"));
         Assert.Equal(PolicyNames.Patterns.All.Order(StringComparer.Ordinal), Names("textPatterns", "required"));
-        Assert.Equal(Names("valueSets", "required"), properties.GetProperty("valueSets").GetProperty("propertyNames").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal));
+        Assert.False(properties.GetProperty("valueSets").TryGetProperty("propertyNames", out _), "a generic leaf of the DLI tree may name a value set of its own");
     }
 
     private static EvaluationResults Evaluate(string json)

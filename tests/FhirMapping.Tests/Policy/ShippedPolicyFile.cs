@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Cds.FhirMapping.Policy;
+using Json.Schema;
 
 namespace Cds.FhirMapping.Tests.Policy;
 
@@ -12,6 +13,9 @@ internal static class ShippedPolicyFile
     public static string Text { get; } = Read(PolicyDefinition.DefaultPolicyResource);
 
     public static string SchemaText { get; } = Read(SchemaResource);
+
+    /// <summary>The schema, built once: the schema registry refuses a second schema with the same <c>$id</c>.</summary>
+    public static JsonSchema Schema { get; } = JsonSchema.FromText(SchemaText);
 
     /// <summary>A fresh, mutable copy of the shipped file.</summary>
     public static JsonObject Tree() => JsonNode.Parse(Text)!.AsObject();

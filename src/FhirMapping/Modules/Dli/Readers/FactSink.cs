@@ -34,6 +34,9 @@ internal sealed class FactSink
 
     public List<DocumentFact> Notes { get; } = [];
 
+    /// <summary>What the generic reader found for generic leaves of the tree.</summary>
+    public List<Finding> Findings { get; } = [];
+
 
     /// <summary>Records whose deciding value could not be read (a coded result with no readable value).</summary>
     public List<DataGap> Gaps { get; } = [];
@@ -78,6 +81,7 @@ internal sealed class FactSink
         },
         NonMalignantIndications = NonMalignant,
         Notes = Notes,
+        Findings = Findings,
         Gaps = [.. gaps, .. Gaps],
     };
 }

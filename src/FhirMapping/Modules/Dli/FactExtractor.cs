@@ -3,7 +3,6 @@ using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir.Readers;
 using Cds.FhirMapping.Policy;
 using Hl7.Fhir.Model;
-using static Cds.FhirMapping.Fhir.Readers.RecordText;
 
 namespace Cds.FhirMapping.Fhir;
 
@@ -26,6 +25,7 @@ public sealed class FactExtractor
     private readonly RadiationReader _radiation;
     private readonly BodyMeasureReader _bodyMeasures;
     private readonly QuestionnaireResponseReader _answers;
+    private readonly FindingReader _findings;
 
     public FactExtractor(PolicyDefinition policy)
     {
@@ -42,6 +42,9 @@ public sealed class FactExtractor
         _radiation = new RadiationReader(agents);
         _bodyMeasures = new BodyMeasureReader(agents);
         _answers = new QuestionnaireResponseReader(_vocabulary);
+
+        // Generic leaves the file adds to the DLI tree (a coded record, a lab threshold) are read by the generic reader.
+        _findings = new FindingReader(policy);
     }
 
     /// <summary>Extracts the facts the policy needs from the whole record.</summary>
@@ -68,6 +71,7 @@ public sealed class FactExtractor
             try
             {
                 ReadResource(resource, conditions, medications, sink);
+                _findings.Read(resource, sink.Findings);
             }
             catch (Exception e) when (WronglyTyped(e))
             {
@@ -130,33 +134,15 @@ public sealed class FactExtractor
     public bool MayBePolicyOrder(DraftOrder order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        return order.ResourceType == "ServiceRequest" && (order.Codings is not { } codings || codings.Any(c => _vocabulary.Policy.Service.Contains(c.System, c.Code)));
+        return PolicyOrders.MayGovern(_vocabulary.Policy.Service, order);
     }
 
     /// <summary>True when the draft order is a request to perform this policy's service (CPT 38242).</summary>
-    public bool IsPolicyOrder(DraftOrder order)
-    {
-        if (!MayBePolicyOrder(order))
-        {
-            return false;
-        }
+    public bool IsPolicyOrder(DraftOrder order) => PolicyOrders.Governs(_vocabulary.Policy.Service, order);
 
-        if (order.Resource is not ServiceRequest request || !Codings(request.Code).Any(c => _vocabulary.Policy.Service.Contains(c.System, c.Code)))
-        {
-            return false;
-        }
-
-        try
-        {
-            return request.DoNotPerform != true
-                && request.Status is not (RequestStatus.Revoked or RequestStatus.EnteredInError or RequestStatus.Completed);
-        }
-        catch (Exception e) when (WronglyTyped(e))
-        {
-            // A DLI order whose status cannot be read is still decided (its gap makes the answer conditional).
-            return true;
-        }
-    }
+    /// <summary>The resource types the DLI readers read (the relevance filter deserializes no other).</summary>
+    public static IReadOnlyList<string> ReadTypes { get; } =
+        ["Condition", "Procedure", "DocumentReference", "MedicationAdministration", "MedicationRequest", "MedicationStatement", "Medication", "Observation", "QuestionnaireResponse"];
 
     /// <summary>Reads what the order itself says: genetic modification (IV) and its indication.</summary>
     public OrderFacts ExtractOrder(DraftOrder order)
@@ -200,7 +186,9 @@ public sealed class FactExtractor
         }
     }
 
-    private bool IsRelevant(string resourceType, JsonElement json) => resourceType switch
+    private bool IsRelevant(string resourceType, JsonElement json) => IsRelevantToDli(resourceType, json) || _findings.IsRelevant(resourceType, json);
+
+    private bool IsRelevantToDli(string resourceType, JsonElement json) => resourceType switch
     {
         "Condition" or "Procedure" or "DocumentReference" => true,
         "MedicationAdministration" or "MedicationRequest" or "MedicationStatement" or "Medication" => true,
