@@ -62,7 +62,7 @@ public class RequestPathBenchmarks : IDisposable
         builder.AddCdsSecurity();
         _app = builder.Build();
         _handler = _app.Services.GetRequiredService<HookHandler>();
-        _extractor = _app.Services.GetRequiredService<CoverageEngine>().Extractor;
+        _extractor = _app.Services.GetRequiredService<PolicyLibrary>().Current.Policies[0].Extractor;
         _cbcDocument = JsonDocument.Parse(_cbc);
         _cbcOrders = _cbcDocument.RootElement.GetProperty("context").GetProperty("draftOrders");
         _patientId = _cbcDocument.RootElement.GetProperty("context").GetProperty("patientId").GetString()!;

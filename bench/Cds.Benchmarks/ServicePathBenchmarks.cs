@@ -49,7 +49,7 @@ public class ServicePathBenchmarks
         _host = ServiceHost.StartAsync([]).GetAwaiter().GetResult();
         _handler = _host.Services.GetRequiredService<HookHandler>();
         _gatherer = _host.Services.GetRequiredService<PatientDataGatherer>();
-        _engine = _host.Services.GetRequiredService<CoverageEngine>();
+        _engine = _host.Services.GetRequiredService<PolicyLibrary>().Current.Policies[0];
         _service = _host.Services.GetRequiredService<DiscoveryDocument>().Find(ServiceId) ?? throw new InvalidOperationException("no service " + ServiceId);
         _body = Corpora.RequestBody(Patient);
         _document = JsonDocument.Parse(_body, ReadOptions);
