@@ -18,8 +18,8 @@ namespace Cds.FhirMapping.Fhir;
 public sealed class ClinicalRecord
 {
     private readonly List<Resource> _resources = [];
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly List<string> _notThisPatient = [];
+    private readonly RecordWalk _walk;
+    private readonly Action<string?, string?, JsonElement> _admit;
     private readonly List<DataGap> _gaps = [];
     private readonly Func<string, JsonElement, bool>? _relevant;
     private readonly string _patientId;
@@ -29,13 +29,15 @@ public sealed class ClinicalRecord
         ArgumentException.ThrowIfNullOrEmpty(patientId);
         _patientId = patientId;
         _relevant = relevant;
+        _walk = new RecordWalk(patientId);
+        _admit = Admit;
     }
 
     /// <summary>The patient whose record this is (<c>context.patientId</c>).</summary>
     public string PatientId => _patientId;
 
     /// <summary>Resources dropped because they are another patient's or name no patient: "Type/id" (never content).</summary>
-    public IReadOnlyList<string> NotThisPatient => _notThisPatient;
+    public IReadOnlyList<string> NotThisPatient => _walk.NotThisPatient;
 
     /// <summary>Data that could not be read or was cut off, by resource type.</summary>
     public IReadOnlyList<DataGap> Gaps => _gaps;
@@ -69,62 +71,15 @@ public sealed class ClinicalRecord
     /// <summary>Records that data of a resource type could not be retrieved in full (a failed or truncated search).</summary>
     public void ReportGap(string resourceType, string what) => _gaps.Add(new DataGap(resourceType, what));
 
-    /// <summary>Adds a resource or a Bundle of them.</summary>
-    public void Add(JsonElement resourceOrBundle)
-    {
-        if (resourceOrBundle.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
-        {
-            return;
-        }
+    /// <summary>Adds a resource or a Bundle of them (walked by <see cref="RecordWalk"/>).</summary>
+    public void Add(JsonElement resourceOrBundle) => _walk.Walk(resourceOrBundle, _admit);
 
-        if (TypeOf(resourceOrBundle) is not { } type)
+    // One of the patient's resources, not seen before (or, with no type, an item that is no FHIR resource).
+    private void Admit(string? type, string? id, JsonElement json)
+    {
+        if (type is null)
         {
             Unreadable++;
-            return;
-        }
-
-        if (type != "Bundle")
-        {
-            AddResource(type, resourceOrBundle);
-            return;
-        }
-
-        if (!resourceOrBundle.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
-        {
-            return;
-        }
-
-        foreach (var entry in entries.EnumerateArray())
-        {
-            // Search bundles mark OperationOutcomes about the search with search.mode = outcome.
-            if (entry.ValueKind != JsonValueKind.Object
-                || !entry.TryGetProperty("resource", out var resource)
-                || (entry.TryGetProperty("search", out var search) && search.ValueKind == JsonValueKind.Object
-                    && search.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String && mode.ValueEquals("outcome")))
-            {
-                continue;
-            }
-
-            Add(resource);
-        }
-    }
-
-    private void AddResource(string type, JsonElement json)
-    {
-        if (type == "OperationOutcome")
-        {
-            return;
-        }
-
-        var id = json.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
-        if (id is not null && !_seen.Add($"{type}/{id}"))
-        {
-            return;
-        }
-
-        if (!PatientBinding.IsThePatients(type, json, _patientId))
-        {
-            _notThisPatient.Add(id is null ? type : $"{type}/{id}");
             return;
         }
 
@@ -145,11 +100,4 @@ public sealed class ClinicalRecord
             _gaps.Add(new DataGap(type, $"{reference} could not be read as FHIR R4"));
         }
     }
-
-    private static string? TypeOf(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Object
-        && element.TryGetProperty("resourceType", out var type)
-        && type.ValueKind == JsonValueKind.String
-            ? type.GetString()
-            : null;
 }
