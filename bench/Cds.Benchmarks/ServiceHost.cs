@@ -1,6 +1,4 @@
-using Cds.Service.Dtr;
 using Cds.Service.Hosting;
-using Cds.Service.Ledger;
 using Cds.Service.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
@@ -41,11 +39,7 @@ internal sealed class ServiceHost : IAsyncDisposable
         ];
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
-        builder.AddCdsServices();
-        builder.AddTelemetry();
-        builder.AddCdsSecurity();
-        builder.AddLedger();
-        builder.AddDtr();
+        builder.AddCdsService();
         var app = builder.Build();
         app.UseCdsErrorHandling();
         app.UseCdsSecurity();

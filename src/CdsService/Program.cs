@@ -6,11 +6,7 @@ using Cds.Service.Policy;
 using Cds.Service.Security;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddCdsServices();
-builder.AddTelemetry();
-builder.AddCdsSecurity();
-builder.AddLedger();
-builder.AddDtr();
+builder.AddCdsService();
 
 var app = builder.Build();
 app.UseCdsErrorHandling();
