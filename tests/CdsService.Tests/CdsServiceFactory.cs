@@ -53,6 +53,26 @@ public sealed class CdsServiceFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>
+    /// The exception that stops the service at start-up. WebApplicationFactory races with a host whose start fails: its
+    /// deferred host may ask the already disposed provider for the application lifetime (an ObjectDisposedException
+    /// that carries nothing of the service's error). That race is the test host's, not the service's, so a start that
+    /// ends that way is tried again with a new factory (a few times at most).
+    /// </summary>
+    public static Exception? StartupFailure(Func<CdsServiceFactory> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var factory = create();
+            var error = Record.Exception(() => factory.CreateClient());
+            if (error is not ObjectDisposedException || attempt == 5)
+            {
+                return error;
+            }
+        }
+    }
+
     /// <summary>A client that signs every request as the trusted test EHR.</summary>
     public HttpClient CreateSignedClient() => CreateDefaultClient(new JwtSigningHandler(() => Clock.GetUtcNow()));
 

@@ -101,10 +101,9 @@ public sealed class PolicyRoutingTests
         var variant = JsonNode.Parse(folder.Read(PolicyFolder.VariantFile))!.AsObject();
         variant["service"]!["codes"]![0]!["codes"] = new JsonArray("0999V", "38242");
         folder.Write(PolicyFolder.VariantFile, variant);
-        using var factory = new CdsServiceFactory().With("Cds:PolicyFolder", folder.Path);
 
         // Act
-        var error = Record.Exception(() => factory.CreateClient());
+        var error = CdsServiceFactory.StartupFailure(() => new CdsServiceFactory().With("Cds:PolicyFolder", folder.Path));
 
         // Assert
         var problem = Innermost<PolicySetException>(error);
@@ -119,10 +118,9 @@ public sealed class PolicyRoutingTests
         var variant = JsonNode.Parse(folder.Read(PolicyFolder.VariantFile))!.AsObject();
         variant["id"] = "dli-45.03";
         folder.Write(PolicyFolder.VariantFile, variant);
-        using var factory = new CdsServiceFactory().With("Cds:PolicyFolder", folder.Path);
 
         // Act
-        var error = Record.Exception(() => factory.CreateClient());
+        var error = CdsServiceFactory.StartupFailure(() => new CdsServiceFactory().With("Cds:PolicyFolder", folder.Path));
 
         // Assert
         Assert.Equal("policy files dli-45.03.json and variant-v01.json both have the id 'dli-45.03'", Innermost<PolicySetException>(error).Message);
@@ -136,10 +134,9 @@ public sealed class PolicyRoutingTests
         var variant = JsonNode.Parse(folder.Read(PolicyFolder.VariantFile))!.AsObject();
         variant["thresholds"]!.AsObject().Remove("fullDonorChimerismPercent");
         folder.Write(PolicyFolder.VariantFile, variant);
-        using var factory = new CdsServiceFactory().With("Cds:PolicyFolder", folder.Path);
 
         // Act
-        var error = Record.Exception(() => factory.CreateClient());
+        var error = CdsServiceFactory.StartupFailure(() => new CdsServiceFactory().With("Cds:PolicyFolder", folder.Path));
 
         // Assert
         var problem = Innermost<PolicySetException>(error);
@@ -153,10 +150,9 @@ public sealed class PolicyRoutingTests
         // Arrange
         using var folder = new PolicyFolder(withVariant: false);
         folder.Remove(PolicyFolder.DliFile);
-        using var factory = new CdsServiceFactory().With("Cds:PolicyFolder", folder.Path);
 
         // Act
-        var error = Record.Exception(() => factory.CreateClient());
+        var error = CdsServiceFactory.StartupFailure(() => new CdsServiceFactory().With("Cds:PolicyFolder", folder.Path));
 
         // Assert
         Assert.Equal("the policy folder holds no policy file (*.json)", Innermost<PolicySetException>(error).Message);
