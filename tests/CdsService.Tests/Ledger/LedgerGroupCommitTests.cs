@@ -200,7 +200,7 @@ public sealed class LedgerGroupCommitTests
     }
 
     /// <summary>The real store; records the size of each batch appended, and can hold appends back until a gate opens.</summary>
-    internal sealed class RecordingStore(SqlLedgerStore inner) : ILedgerStore, IAsyncDisposable
+    internal sealed class RecordingStore(SqlLedgerStore inner) : ForwardingLedgerStore(inner)
     {
         private readonly List<int> _batches = [];
 
@@ -217,9 +217,7 @@ public sealed class LedgerGroupCommitTests
             }
         }
 
-        public string Kind => inner.Kind;
-
-        public async Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken)
+        public override async Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken)
         {
             lock (_batches)
             {
@@ -231,27 +229,7 @@ public sealed class LedgerGroupCommitTests
                 await gate.Task.WaitAsync(cancellationToken);
             }
 
-            await inner.AppendAsync(records, cancellationToken);
+            await Inner.AppendAsync(records, cancellationToken);
         }
-
-        public Task<int> MigrateAsync(CancellationToken cancellationToken) => inner.MigrateAsync(cancellationToken);
-
-        public Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken) => inner.AddFeedbackAsync(feedback, cancellationToken);
-
-        public Task<LedgerAssertion?> FindAssertionAsync(string assertionId, CancellationToken cancellationToken) => inner.FindAssertionAsync(assertionId, cancellationToken);
-
-        public Task<IReadOnlyList<AssertionSummary>> SearchAsync(string patientId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
-            inner.SearchAsync(patientId, from, to, limit, cancellationToken);
-
-        public Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken) =>
-            inner.TryRecordJwtIdsAsync(ids, now, cancellationToken);
-
-        public Task<LedgerPurgeResult> PurgeAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken) => inner.PurgeAsync(cutoff, now, cancellationToken);
-
-        public Task<LedgerCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
-
-        public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

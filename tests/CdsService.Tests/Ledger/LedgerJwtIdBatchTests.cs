@@ -83,7 +83,7 @@ public sealed class LedgerJwtIdBatchTests
     }
 
     /// <summary>The real store; holds the first batch of JWT ids back until the gate opens and records each batch's size.</summary>
-    private sealed class GatedJtiStore(SqlLedgerStore inner) : ILedgerStore, IAsyncDisposable
+    private sealed class GatedJtiStore(SqlLedgerStore inner) : ForwardingLedgerStore(inner)
     {
         private readonly List<int> _batches = [];
 
@@ -100,9 +100,7 @@ public sealed class LedgerJwtIdBatchTests
             }
         }
 
-        public string Kind => inner.Kind;
-
-        public async Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken)
         {
             lock (_batches)
             {
@@ -110,26 +108,7 @@ public sealed class LedgerJwtIdBatchTests
             }
 
             await Gate.Task.WaitAsync(cancellationToken);
-            return await inner.TryRecordJwtIdsAsync(ids, now, cancellationToken);
+            return await Inner.TryRecordJwtIdsAsync(ids, now, cancellationToken);
         }
-
-        public Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken) => inner.AppendAsync(records, cancellationToken);
-
-        public Task<int> MigrateAsync(CancellationToken cancellationToken) => inner.MigrateAsync(cancellationToken);
-
-        public Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken) => inner.AddFeedbackAsync(feedback, cancellationToken);
-
-        public Task<LedgerAssertion?> FindAssertionAsync(string assertionId, CancellationToken cancellationToken) => inner.FindAssertionAsync(assertionId, cancellationToken);
-
-        public Task<IReadOnlyList<AssertionSummary>> SearchAsync(string patientId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
-            inner.SearchAsync(patientId, from, to, limit, cancellationToken);
-
-        public Task<LedgerPurgeResult> PurgeAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken) => inner.PurgeAsync(cutoff, now, cancellationToken);
-
-        public Task<LedgerCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
-
-        public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -55,33 +55,11 @@ public sealed class LedgerSpoolOrderTests
         Assert.Contains(factory.Logs.Lines, l => l.StartsWith("Critical", StringComparison.Ordinal) && l.Contains("set aside", StringComparison.Ordinal));
     }
 
-    private sealed class PoisonStore(ILedgerStore inner, string poison) : ILedgerStore, IAsyncDisposable
+    private sealed class PoisonStore(ILedgerStore inner, string poison) : ForwardingLedgerStore(inner)
     {
-        public string Kind => inner.Kind;
-
-        public Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken) =>
+        public override Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken) =>
             records.Any(r => r.HookInstance == poison)
                 ? throw new SqliteException("value too long for an index entry (test)", 18)
-                : inner.AppendAsync(records, cancellationToken);
-
-        public Task<int> MigrateAsync(CancellationToken cancellationToken) => inner.MigrateAsync(cancellationToken);
-
-        public Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken) => inner.AddFeedbackAsync(feedback, cancellationToken);
-
-        public Task<LedgerAssertion?> FindAssertionAsync(string assertionId, CancellationToken cancellationToken) => inner.FindAssertionAsync(assertionId, cancellationToken);
-
-        public Task<IReadOnlyList<AssertionSummary>> SearchAsync(string patientId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
-            inner.SearchAsync(patientId, from, to, limit, cancellationToken);
-
-        public Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken) =>
-            inner.TryRecordJwtIdsAsync(ids, now, cancellationToken);
-
-        public Task<LedgerPurgeResult> PurgeAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken) => inner.PurgeAsync(cutoff, now, cancellationToken);
-
-        public Task<LedgerCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
-
-        public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
+                : Inner.AppendAsync(records, cancellationToken);
     }
 }

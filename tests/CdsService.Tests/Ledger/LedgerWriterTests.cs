@@ -188,12 +188,10 @@ public sealed class LedgerWriterTests
     }
 
     /// <summary>The real store, with hook writes that can be held back or made to fail (as a disk or network would).</summary>
-    private sealed class ControlledStore(ILedgerStore inner) : ILedgerStore, IAsyncDisposable
+    private sealed class ControlledStore(ILedgerStore inner) : ForwardingLedgerStore(inner)
     {
         private int _failuresLeft;
         private int _appends;
-
-        public ILedgerStore Inner => inner;
 
         public TaskCompletionSource? Gate { get; set; }
 
@@ -205,9 +203,7 @@ public sealed class LedgerWriterTests
 
         public int Appends => Volatile.Read(ref _appends);
 
-        public string Kind => inner.Kind;
-
-        public async Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken)
+        public override async Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _appends);
             if (Gate is { } gate)
@@ -221,27 +217,7 @@ public sealed class LedgerWriterTests
             }
 
             Interlocked.Exchange(ref _failuresLeft, 0);
-            await inner.AppendAsync(records, cancellationToken);
+            await Inner.AppendAsync(records, cancellationToken);
         }
-
-        public Task<int> MigrateAsync(CancellationToken cancellationToken) => inner.MigrateAsync(cancellationToken);
-
-        public Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken) => inner.AddFeedbackAsync(feedback, cancellationToken);
-
-        public Task<LedgerAssertion?> FindAssertionAsync(string assertionId, CancellationToken cancellationToken) => inner.FindAssertionAsync(assertionId, cancellationToken);
-
-        public Task<IReadOnlyList<AssertionSummary>> SearchAsync(string patientId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
-            inner.SearchAsync(patientId, from, to, limit, cancellationToken);
-
-        public Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken) =>
-            inner.TryRecordJwtIdsAsync(ids, now, cancellationToken);
-
-        public Task<LedgerPurgeResult> PurgeAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken) => inner.PurgeAsync(cutoff, now, cancellationToken);
-
-        public Task<LedgerCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
-
-        public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
     }
 }

@@ -100,11 +100,9 @@ public sealed class ReplayStoreDownTests
         return await client.SendAsync(message, TestContext.Current.CancellationToken);
     }
 
-    private sealed class DownStore(ILedgerStore inner, bool hangs) : ILedgerStore, IAsyncDisposable
+    private sealed class DownStore(ILedgerStore inner, bool hangs) : ForwardingLedgerStore(inner)
     {
-        public string Kind => inner.Kind;
-
-        public async Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken)
         {
             if (hangs)
             {
@@ -114,24 +112,7 @@ public sealed class ReplayStoreDownTests
             throw new NpgsqlException("Failed to connect to 127.0.0.1:1 (test)");
         }
 
-        public Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken) =>
+        public override Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken) =>
             throw new NpgsqlException("Failed to connect to 127.0.0.1:1 (test)");
-
-        public Task<int> MigrateAsync(CancellationToken cancellationToken) => inner.MigrateAsync(cancellationToken);
-
-        public Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken) => inner.AppendAsync(records, cancellationToken);
-
-        public Task<LedgerAssertion?> FindAssertionAsync(string assertionId, CancellationToken cancellationToken) => inner.FindAssertionAsync(assertionId, cancellationToken);
-
-        public Task<IReadOnlyList<AssertionSummary>> SearchAsync(string patientId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
-            inner.SearchAsync(patientId, from, to, limit, cancellationToken);
-
-        public Task<LedgerPurgeResult> PurgeAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken) => inner.PurgeAsync(cutoff, now, cancellationToken);
-
-        public Task<LedgerCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
-
-        public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
     }
 }
