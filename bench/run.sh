@@ -7,7 +7,8 @@
 #
 # Settings (environment): BENCH_DURATION seconds per wrk run (5), BENCH_RUNS runs per configuration (3),
 # BENCH_DELAY_MS the fake EHR's delay (50), BENCH_PAGE_SIZE its page size (250), BENCH_MICRO=0 skips the micro
-# benchmarks, BENCH_ONLY a comma-separated subset of the phases micro,prefetch,scaling,noprefetch,signed,deadline
+# benchmarks, BENCH_WARMUP seconds of warm-up per corpus before the measured runs (10: the JIT's tiering settles; see
+# bench/README.md), BENCH_ONLY a comma-separated subset of the phases micro,prefetch,scaling,noprefetch,signed,deadline
 # (all), BENCH_JWT_RATE the most signed calls per second a token pool is minted for (3000), BENCH_OUT the work
 # directory (bench/out), BENCH_REPORT the report path (BENCHMARKS.md), BENCH_PORT the first of four ports (5181).
 set -euo pipefail
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 duration=${BENCH_DURATION:-5}
+warmup=${BENCH_WARMUP:-10}
 runs=${BENCH_RUNS:-3}
 delay_ms=${BENCH_DELAY_MS:-50}
 page_size=${BENCH_PAGE_SIZE:-250}
@@ -114,6 +116,7 @@ ticks_per_second=$(getconf CLK_TCK)
   echo "ticks_per_second=$ticks_per_second"
   echo "jwt_rate=$jwt_rate"
   echo "duration=$duration"
+  echo "warmup=$warmup"
   echo "runs=$runs"
   echo "delay_ms=$delay_ms"
   echo "page_size=$page_size"
@@ -226,7 +229,7 @@ prefetch_configs=("typical 1" "typical 8" "typical 32" "nondli 8" "heavy 1" "hea
 if phase_on prefetch; then
   log "warm-up"
   for name in "${server_corpora[@]}"; do
-    wrk_run warmup service "$name" "$out/corpus/$name.json" 8 1 "$service_url" 3 "$service_pid"
+    wrk_run warmup service "$name" "$out/corpus/$name.json" 8 1 "$service_url" "$warmup" "$service_pid"
     wrk_run warmup baseline "$name" "$out/corpus/$name.json" 8 1 "http://$host:$base_port/$name" 3 "$baseline_pid"
   done
 

@@ -8,10 +8,16 @@ namespace Cds.Service.Hosting;
 /// request path (the stock console logger takes one per line, shared with its writer thread, and it showed as
 /// hundreds of lock contentions per second under load). Bounded: past <see cref="Capacity"/> queued lines the caller
 /// waits for the writer (back-pressure, nothing dropped). Disposing drains every queued line before it returns.
+/// Under load the writer writes in batches: after a drain that wrote lines it waits <see cref="BatchInterval"/> before
+/// the next, so a busy service makes a few dozen writes a second instead of one write and one wake-up per line
+/// (measured: the writer thread was 5.8 % of the service's CPU at 3,700 non-DLI calls/s, one line each).
 /// </summary>
 internal sealed class ConsoleLineWriter : IDisposable
 {
     public const int Capacity = 10_000;
+
+    /// <summary>How long the writer lets lines gather after a drain that wrote some (an idle writer sleeps until woken).</summary>
+    public static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(20);
 
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
@@ -66,18 +72,22 @@ internal sealed class ConsoleLineWriter : IDisposable
 
     // Writes every queued line; the writer thread and, once stopping, the callers take turns (never the request path
     // while the service runs).
-    private void Drain()
+    private int Drain()
     {
+        var written = 0;
         lock (_output)
         {
             while (_lines.TryDequeue(out var line))
             {
                 Interlocked.Decrement(ref _count);
                 _output.Write(line);
+                written++;
             }
 
             _output.Flush();
         }
+
+        return written;
     }
 
     // Only a sleeping writer is woken: under load the writer is draining and producers touch nothing but the queue.
@@ -93,10 +103,17 @@ internal sealed class ConsoleLineWriter : IDisposable
     {
         while (true)
         {
-            Drain();
+            var written = Drain();
             if (_stopping && _lines.IsEmpty)
             {
                 return;
+            }
+
+            // Lines are coming in: let the next ones gather (producers do not wake a writer that is not asleep).
+            if (written > 0 && !_stopping)
+            {
+                Thread.Sleep(BatchInterval);
+                continue;
             }
 
             // Announce the sleep, then look again: a producer either sees the flag (and wakes us) or its line is seen here.

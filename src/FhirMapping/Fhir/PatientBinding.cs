@@ -69,9 +69,25 @@ public static class PatientBinding
     public static bool Names(string reference, string patientId)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var history = reference.IndexOf("/_history/", StringComparison.Ordinal);
-        var path = history >= 0 ? reference[..history] : reference;
-        var expected = $"Patient/{patientId}";
-        return path == expected || path.EndsWith($"/{expected}", StringComparison.Ordinal);
+        ArgumentException.ThrowIfNullOrEmpty(patientId);
+
+        // Compared in place (no string is built per resource): the path before any /_history/ is "Patient/{id}" or
+        // ends with "/Patient/{id}".
+        var path = reference.AsSpan();
+        var history = path.IndexOf("/_history/", StringComparison.Ordinal);
+        if (history >= 0)
+        {
+            path = path[..history];
+        }
+
+        if (!path.EndsWith(patientId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var head = path[..^patientId.Length];
+        return head.EndsWith(PatientPrefix, StringComparison.Ordinal) && (head.Length == PatientPrefix.Length || head[^(PatientPrefix.Length + 1)] == '/');
     }
+
+    private const string PatientPrefix = "Patient/";
 }
