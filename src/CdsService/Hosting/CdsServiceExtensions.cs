@@ -1,3 +1,4 @@
+using Cds.Service.Contract;
 using Cds.Service.Discovery;
 using Cds.Service.Feedback;
 using Cds.Service.Hooks;
@@ -47,6 +48,7 @@ internal static class CdsServiceExtensions
         builder.Services.AddSingleton<CrdAnswer>();
         builder.Services.AddSingleton<HookHandler>();
         builder.Services.AddSingleton<HookGate>();
+        builder.Services.AddSingleton<BodyBudget>();
         builder.Services.AddSingleton<DeadlineMetrics>();
         builder.Services.AddSingleton<FeedbackStore>();
 
