@@ -50,6 +50,29 @@ public sealed class BodyBudgetTests
     }
 
     [Fact]
+    public async Task GivenACallRefusedForTheBudget_WhenTheLedgerIsRead_ThenThe503IsOnRecord()
+    {
+        // Arrange: the ledger observes every outcome at the endpoint, a 503 for the body budget included.
+        await using var backend = await Ledger.LedgerBackend.CreateAsync(Ledger.LedgerBackend.Sqlite);
+        using var factory = backend.Configure(Budgeted()).With("Cds:Deadlines:SlotWait", "00:00:00.300");
+        using var client = factory.CreateSignedClient();
+        var budget = factory.Services.GetRequiredService<BodyBudget>();
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var stalled = SendAsync(client, new StallingContent(new byte[60_000], declareLength: true, stall.Token), Cancel);
+        await WaitUntilAsync(() => budget.Available < Budget);
+
+        // Act
+        var (status, _, _) = await SendAsync(client, Json(Repository.Sample("order-sign-meets-criteria.json").ToJsonString()), Cancel);
+        await stall.CancelAsync();
+        await IgnoreEndAsync(stalled);
+        await factory.DisposeAsync(); // drains the ledger writer
+
+        // Assert: on record as a refusal (its body was never read, so no request identifiers are).
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(1, await backend.ScalarAsync("SELECT COUNT(*) FROM hook_call WHERE status = 503 AND response LIKE '%request-body budget%'"));
+    }
+
+    [Fact]
     public async Task GivenACallWaitingForTheBudget_WhenTheBodyHoldingItTimesOut_ThenItsBytesGoToTheWaitingCallWhichIsAnswered()
     {
         // Arrange: bodies must arrive within 1 s; a call may wait 3 s for the budget and its slot.
