@@ -5,6 +5,7 @@ using Cds.Service.Ledger;
 using Cds.Service.Policy;
 using Cds.Service.Security;
 
+NativeHeap.ReturnLargeBlocksWhenFreed(); // first: before the FHIR model is compiled
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCdsService();
 

@@ -35,21 +35,53 @@ internal static class JsonBody
     public static async Task<(RequestBody? Body, BodyProblem? Problem)> ReadAsync(HttpRequest request, long limit, TimeSpan timeout, CancellationToken cancellationToken, bool fhir = false)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (ContentTypeProblem(request.ContentType, fhir) is { } unsupported)
+        if (HeaderProblem(request, limit, fhir) is { } refused)
         {
-            return (null, unsupported);
+            return (null, refused);
         }
 
-        if (request.ContentLength > limit)
+        var (bytes, problem) = await ReadBytesAsync(request, limit, timeout, null, cancellationToken);
+        if (bytes is null)
         {
-            return (null, TooLarge(limit));
+            return (null, problem);
         }
 
+        var (body, invalid) = bytes.Parse(owned: true);
+        if (body is null)
+        {
+            bytes.Dispose();
+        }
+
+        return (body, invalid);
+    }
+
+    /// <summary>What can be refused before a byte of the body is read: its Content-Type (415) and a declared length past the limit (413).</summary>
+    public static BodyProblem? HeaderProblem(HttpRequest request, long limit, bool fhir = false)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ContentTypeProblem(request.ContentType, fhir) ?? (request.ContentLength > limit ? TooLarge(limit) : null);
+    }
+
+    /// <summary>The bytes a read holds first: Content-Length and one spare byte, or the first chunk of a chunked body.</summary>
+    public static long FirstBufferBytes(HttpRequest request, long limit)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.ContentLength is { } declared ? declared + 1 : Math.Min(FirstChunk, limit + 1);
+    }
+
+    /// <summary>
+    /// Reads the body's bytes (headers checked by <see cref="HeaderProblem"/>) into one pooled buffer of
+    /// <see cref="FirstBufferBytes"/>, doubled up to the limit when it is chunked; each doubling first grows
+    /// <paramref name="reservation"/> when given (503 <c>throttled</c> when the budget has no room in time).
+    /// </summary>
+    public static async Task<(RawBody? Body, BodyProblem? Problem)> ReadBytesAsync(HttpRequest request, long limit, TimeSpan timeout, BodyBudget.Reservation? reservation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
 
         // One spare byte past Content-Length: the read that finds the end of the body needs room to return 0.
-        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } declared ? (int)declared + 1 : (int)Math.Min(FirstChunk, limit + 1));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)FirstBufferBytes(request, limit));
         var length = 0;
         try
         {
@@ -65,7 +97,13 @@ internal static class JsonBody
 
                 if (length == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    var size = (int)Math.Min((long)buffer.Length * 2, limit + 1);
+                    if (reservation is not null && !await reservation.TryGrowToAsync(size, deadline.Token))
+                    {
+                        return Refuse(new BodyProblem(StatusCodes.Status503ServiceUnavailable, "throttled", "The request-body budget is spent (too many bodies are being read at once); the body could not be read within its budget."));
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(size);
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
@@ -92,15 +130,9 @@ internal static class JsonBody
             throw;
         }
 
-        var (document, problem) = Parse(buffer.AsMemory(0, length));
-        if (document is null)
-        {
-            return Refuse(problem!);
-        }
+        return (new RawBody(buffer, length), null);
 
-        return (new RequestBody(document, buffer), null);
-
-        (RequestBody?, BodyProblem?) Refuse(BodyProblem refusal)
+        (RawBody?, BodyProblem?) Refuse(BodyProblem refusal)
         {
             ArrayPool<byte>.Shared.Return(buffer);
             return (null, refusal);

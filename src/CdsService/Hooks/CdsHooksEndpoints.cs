@@ -34,59 +34,56 @@ internal static class CdsHooksEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult GetDiscovery(DiscoveryDocument discovery) => TypedResults.Bytes(discovery.Json, "application/json");
 
     /// <summary>
-    /// Read the body (bounded in size and time, before any slot is taken), wait a bounded time for a slot, decide,
-    /// map the outcome to HTTP once, and let the ledger observe it.
+    /// Reserve the body's size in the request-body budget, read it (bounded in size and time, before any slot is
+    /// taken), wait a bounded time for a slot, parse and decide, map the outcome to HTTP once, and let the ledger observe it.
     /// </summary>
     private static Task<IResult> PostHookAsync(string id, HttpRequest request, [AsParameters] HookPipeline pipeline, CancellationToken cancellationToken) =>
         AnswerAsync(id, request, null, pipeline, cancellationToken);
 
     /// <summary>
-    /// Read the body (bounded in size and time, before any slot is taken), check it with <paramref name="precheck"/>
-    /// when given (a call that re-submits the hook with more data, such as DTR answers), wait a bounded time for a slot,
-    /// decide, map the outcome to HTTP once, and let the ledger observe it.
+    /// Reserve the body's size in the request-body budget, read it (bounded in size and time, before any slot is
+    /// taken), wait a bounded time for a slot, parse it, check it with <paramref name="precheck"/> when given (a call
+    /// that re-submits the hook with more data, such as DTR answers), decide, map the outcome to HTTP once, and let the
+    /// ledger observe it. The reservation, buffer and document are released when the call ends, however it ends.
     /// </summary>
     internal static async Task<IResult> AnswerAsync(string id, HttpRequest request, Func<System.Text.Json.JsonElement, BodyProblem?>? precheck, HookPipeline pipeline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(pipeline);
-        var (handler, gate, observer, security, deadlines, deadlineMetrics, time) = pipeline;
+        var (handler, gate, budget, observer, security, deadlines, deadlineMetrics, time) = pipeline;
         var receivedAt = time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
-        var (document, problem) = await JsonBody.ReadAsync(request, security.Value.MaxRequestBodyBytes, deadlines.Value.BodyRead, cancellationToken);
-        using (document)
+        using var body = await HookBody.ReadAsync(request, budget, security.Value.MaxRequestBodyBytes, deadlines.Value, deadlineMetrics, cancellationToken);
+        var read = Stopwatch.GetTimestamp();
+        var outcome = default(HookOutcome);
+        try
         {
-            var read = Stopwatch.GetTimestamp();
-            var outcome = default(HookOutcome);
-            try
-            {
-                outcome = await DecideAsync(id, request, document, problem, precheck, handler, gate, security.Value, deadlines.Value, deadlineMetrics, cancellationToken);
-                outcome = outcome with { Trace = outcome.Trace with { Stages = [new HookStage("read", Milliseconds(started, read)), .. outcome.Trace.Stages] } };
-                var mapped = Stopwatch.GetTimestamp();
-                var answer = HookResults.Map(outcome);
-                outcome = outcome with { Trace = outcome.Trace.Staged("serialize", Milliseconds(mapped, Stopwatch.GetTimestamp())) };
-                await observer.ObserveAsync(new ObservedHookCall(id, request.HttpContext.User, receivedAt, outcome, answer), cancellationToken);
-                return answer;
-            }
-            catch (HookFlowException e) when (!cancellationToken.IsCancellationRequested && e.InnerException is { } bug)
-            {
-                // A bug: on record as such, with what the flow had found; the exception handler answers 500 without any detail.
-                await observer.ObserveFailureAsync(new ObservedHookCall(id, request.HttpContext.User, receivedAt, new HookOutcome.NothingToSay { Trace = e.Trace }, null), bug);
-                ExceptionDispatchInfo.Throw(bug);
-                throw;
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not HookFlowException)
-            {
-                await observer.ObserveFailureAsync(new ObservedHookCall(id, request.HttpContext.User, receivedAt, outcome ?? new HookOutcome.NothingToSay(), null), e);
-                throw;
-            }
+            outcome = await DecideAsync(id, request, body, precheck, handler, gate, security.Value, deadlines.Value, deadlineMetrics, cancellationToken);
+            outcome = outcome with { Trace = outcome.Trace with { Stages = [new HookStage("read", Milliseconds(started, read)), .. outcome.Trace.Stages] } };
+            var mapped = Stopwatch.GetTimestamp();
+            var answer = HookResults.Map(outcome);
+            outcome = outcome with { Trace = outcome.Trace.Staged("serialize", Milliseconds(mapped, Stopwatch.GetTimestamp())) };
+            await observer.ObserveAsync(new ObservedHookCall(id, request.HttpContext.User, receivedAt, outcome, answer), cancellationToken);
+            return answer;
+        }
+        catch (HookFlowException e) when (!cancellationToken.IsCancellationRequested && e.InnerException is { } bug)
+        {
+            // A bug: on record as such, with what the flow had found; the exception handler answers 500 without any detail.
+            await observer.ObserveFailureAsync(new ObservedHookCall(id, request.HttpContext.User, receivedAt, new HookOutcome.NothingToSay { Trace = e.Trace }, null), bug);
+            ExceptionDispatchInfo.Throw(bug);
+            throw;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not HookFlowException)
+        {
+            await observer.ObserveFailureAsync(new ObservedHookCall(id, request.HttpContext.User, receivedAt, outcome ?? new HookOutcome.NothingToSay(), null), e);
+            throw;
         }
     }
 
     private static async Task<HookOutcome> DecideAsync(
         string id,
         HttpRequest request,
-        RequestBody? document,
-        BodyProblem? problem,
+        HookBody body,
         Func<System.Text.Json.JsonElement, BodyProblem?>? precheck,
         HookHandler handler,
         HookGate gate,
@@ -95,27 +92,23 @@ internal static class CdsHooksEndpoints
         DeadlineMetrics deadlineMetrics,
         CancellationToken cancellationToken)
     {
-        if (document is null)
+        if (body.Refusal is { } refusal)
         {
-            if (problem!.Status == StatusCodes.Status408RequestTimeout)
-            {
-                deadlineMetrics.Refused(DeadlineMetrics.BodyTimeout);
-            }
-
-            return new HookOutcome.Rejected(problem.Status, problem.Code, problem.Diagnostics);
+            return refusal;
         }
 
-        if (precheck?.Invoke(document.RootElement) is { } refused)
-        {
-            return new HookOutcome.Rejected(refused.Status, refused.Code, refused.Diagnostics)
-            {
-                Trace = HookTrace.Empty with { Request = HookRequest.Parse(document.RootElement, out _) },
-            };
-        }
-
-        // The budget starts once the body is in: a slow client's own slowness is not the service's latency.
+        // The budget starts once the body is in (a slow client's own slowness is not the service's latency), less what
+        // the call already waited for the body budget: the service's queueing is.
         var started = Stopwatch.GetTimestamp();
-        using var slot = await gate.TryEnterAsync(deadlines.HookBudget - deadlines.AnswerReserve, cancellationToken);
+        using var slot = await gate.TryEnterAsync(HookBody.WaitAllowance(deadlines) - body.Waited, cancellationToken);
+
+        // Parsed only now: a call waiting for its slot holds its bytes, not a document as well.
+        var (root, invalid) = body.Parse();
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
         if (slot is null)
         {
             deadlineMetrics.Refused(DeadlineMetrics.NoSlot);
@@ -123,12 +116,20 @@ internal static class CdsHooksEndpoints
             // On record with the request's identifiers (hook instance, patient) when it is well formed: parsing is cheap.
             return new HookOutcome.Overloaded(deadlines.RetryAfter, $"Every hook slot is busy; the call could not be started within its budget. Retry after {deadlines.RetryAfter.TotalSeconds:0} s.")
             {
-                Trace = HookTrace.Empty with { Request = HookRequest.Parse(document.RootElement, out _) },
+                Trace = HookTrace.Empty with { Request = HookRequest.Parse(root, out _) },
             };
         }
 
-        var remaining = deadlines.HookBudget - Stopwatch.GetElapsedTime(started) - deadlines.AnswerReserve;
-        return await handler.HandleAsync(new HookCall(id, document.RootElement, PublicBaseUrl.For(request, security), request.HttpContext.User, remaining), cancellationToken);
+        if (precheck?.Invoke(root) is { } refused)
+        {
+            return new HookOutcome.Rejected(refused.Status, refused.Code, refused.Diagnostics)
+            {
+                Trace = HookTrace.Empty with { Request = HookRequest.Parse(root, out _) },
+            };
+        }
+
+        var remaining = deadlines.HookBudget - body.Waited - Stopwatch.GetElapsedTime(started) - deadlines.AnswerReserve;
+        return await handler.HandleAsync(new HookCall(id, root, PublicBaseUrl.For(request, security), request.HttpContext.User, remaining), cancellationToken);
     }
 
     private static async Task<IResult> PostFeedbackAsync(
@@ -170,6 +171,7 @@ internal static class CdsHooksEndpoints
 internal sealed record HookPipeline(
     HookHandler Handler,
     HookGate Gate,
+    BodyBudget BodyBudget,
     IHookObserver Observer,
     IOptions<SecurityOptions> Security,
     IOptions<DeadlineOptions> Deadlines,

@@ -5,11 +5,13 @@ namespace Cds.Service.Hooks;
 
 /// <summary>
 /// Calls answered early because a deadline would be missed: <c>cds.hook.deadline.refused</c> (by <c>cds.reason</c>:
-/// <c>no-slot</c> = 503, every hook slot busy past the wait; <c>body-timeout</c> = 408, the body did not arrive in time).
+/// <c>no-slot</c> = 503, every hook slot busy past the wait; <c>no-body-budget</c> = 503, the request-body budget
+/// (<c>Cds:MaxBodyBytesInFlight</c>) stayed spent past the wait; <c>body-timeout</c> = 408, the body did not arrive in time).
 /// </summary>
 internal sealed class DeadlineMetrics
 {
     public const string NoSlot = "no-slot";
+    public const string NoBodyBudget = "no-body-budget";
     public const string BodyTimeout = "body-timeout";
 
     private readonly Counter<long> _refused;
