@@ -14,6 +14,9 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
 
     private readonly string _connectionString;
 
+    // The writer's connection with its prepared inserts, opened on the first write; used and replaced under the write gate.
+    private SqliteWriterConnection? _writer;
+
     public SqliteLedgerStore(string path, TimeProvider timeProvider, ILogger<SqliteLedgerStore> logger)
         : base(timeProvider, logger)
     {
@@ -77,6 +80,24 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
         return new Release(gate);
     }
 
+    // One prepared single-row insert per table on the writer's own connection, every row in one transaction. A failed
+    // write closes that connection: the next one starts from a fresh connection (and freshly prepared statements).
+    protected override async Task WriteRowsAsync(IReadOnlyList<TableRows> tables, CancellationToken cancellationToken)
+    {
+        using var gate = await EnterWriteAsync(cancellationToken);
+        var writer = _writer ??= new SqliteWriterConnection((SqliteConnection)await OpenAsync(cancellationToken), SingleRowInsert);
+        try
+        {
+            writer.Write(tables);
+        }
+        catch
+        {
+            _writer = null;
+            await writer.DisposeAsync();
+            throw;
+        }
+    }
+
     protected override string Json(string parameter) => parameter;
 
     protected override (object Value, DbType Type) Time(DateTimeOffset value) =>
@@ -88,6 +109,16 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
     /// <summary>Lets go of the pooled connections (and so of the file).</summary>
     public override async ValueTask DisposeAsync()
     {
+        // After a write in progress, if any (the writer stops before the store is disposed, so this does not wait long).
+        using (await EnterWriteAsync(CancellationToken.None))
+        {
+            if (_writer is { } writer)
+            {
+                _writer = null;
+                await writer.DisposeAsync();
+            }
+        }
+
         await using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
