@@ -17,6 +17,8 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
     // The writer's connection with its prepared inserts, opened on the first write; used and replaced under the write gate.
     private SqliteWriterConnection? _writer;
 
+    private readonly SqliteCheckpointer _checkpointer;
+
     public SqliteLedgerStore(string path, TimeProvider timeProvider, ILogger<SqliteLedgerStore> logger)
         : base(timeProvider, logger)
     {
@@ -35,6 +37,7 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
             Pooling = true,
             DefaultTimeout = 30, // seconds a writer waits for the file lock of another
         }.ToString();
+        _checkpointer = new SqliteCheckpointer(OpenAsync, logger);
     }
 
     public string FilePath { get; }
@@ -58,9 +61,10 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
             // WAL with synchronous=NORMAL: a commit is appended to the -wal file (in the OS page cache) without an fsync;
             // the WAL is synced at each checkpoint. A committed record survives a crash of the process; a power loss or
             // OS crash can lose the last commits since the last checkpoint, never the file's consistency (docs/ledger.md).
-            // The setting belongs to the connection, not the file: set on every open (a pooled connection keeps it).
+            // The settings belong to the connection, not the file: set on every open (a pooled connection keeps them).
+            // The automatic checkpoint is only a backstop: the checkpoints run in the background (SqliteCheckpointer).
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL";
+            command.CommandText = $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={SqliteCheckpointer.BackstopPages}";
             await command.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -96,7 +100,12 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
             await writer.DisposeAsync();
             throw;
         }
+
+        _checkpointer.Committed(tables.Count > 0 ? tables[0].Rows.Count : 0);
     }
+
+    /// <summary>Background WAL checkpoints completed (for tests).</summary>
+    internal long Checkpoints => _checkpointer.Completed;
 
     protected override string Json(string parameter) => parameter;
 
@@ -109,9 +118,11 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
     /// <summary>Lets go of the pooled connections (and so of the file).</summary>
     public override async ValueTask DisposeAsync()
     {
-        // After a write in progress, if any (the writer stops before the store is disposed, so this does not wait long).
+        // After a write and a checkpoint in progress, if any (the writer stops before the store is disposed, so this does
+        // not wait long). Under the gate no write can start another checkpoint.
         using (await EnterWriteAsync(CancellationToken.None))
         {
+            await _checkpointer.DisposeAsync();
             if (_writer is { } writer)
             {
                 _writer = null;
