@@ -37,7 +37,7 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
             Pooling = true,
             DefaultTimeout = 30, // seconds a writer waits for the file lock of another
         }.ToString();
-        _checkpointer = new SqliteCheckpointer(OpenAsync, logger);
+        _checkpointer = new SqliteCheckpointer(OpenAsync, EnterWriteAsync, logger);
     }
 
     public string FilePath { get; }
@@ -118,11 +118,11 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
     /// <summary>Lets go of the pooled connections (and so of the file).</summary>
     public override async ValueTask DisposeAsync()
     {
-        // After a write and a checkpoint in progress, if any (the writer stops before the store is disposed, so this does
-        // not wait long). Under the gate no write can start another checkpoint.
+        // After a write in progress, if any (the writer stops before the store is disposed, so this does not wait long),
+        // then a checkpoint in progress (its last pass takes the write gate: not awaited while holding it).
+        _checkpointer.Stop();
         using (await EnterWriteAsync(CancellationToken.None))
         {
-            await _checkpointer.DisposeAsync();
             if (_writer is { } writer)
             {
                 _writer = null;
@@ -130,6 +130,7 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
             }
         }
 
+        await _checkpointer.DisposeAsync();
         await using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
