@@ -37,13 +37,16 @@ internal sealed class LedgerEntry
 
     public string? Issuer { get; }
 
-    /// <summary>The finished record, with the answer exactly as sent (null when the call failed unexpectedly).</summary>
+    /// <summary>
+    /// The finished record, with the answer exactly as sent (null when the call failed unexpectedly, and for a call with
+    /// nothing to say, which is kept compact: <see cref="LedgerCompactRecord"/>).
+    /// </summary>
     public HookCallRecord Complete(int status, byte[]? response, IReadOnlyList<CardRecord> cards, string? error = null)
     {
         var request = _trace.Request;
         var timings = _trace.Stages.Select(s => new StageTiming(s.Name, s.Milliseconds)).ToList();
         var total = timings.Sum(t => t.Milliseconds);
-        return new HookCallRecord
+        var record = new HookCallRecord
         {
             Id = Id,
             ReceivedAt = ReceivedAt,
@@ -62,10 +65,13 @@ internal sealed class LedgerEntry
             DataSources = _trace.Data?.Sources.ToDictionary(s => s.Key, s => SourceName(s.Value), StringComparer.Ordinal) ?? new Dictionary<string, string>(),
             DataFailures = [.. (_trace.Data?.Failures ?? []).Select(f => new DataFailureRecord(f.Key, f.Reason)), .. NotThisPatient(_trace.NotThisPatient)],
             Timings = [.. timings, new StageTiming("total", Math.Round(total, 3))],
-            Response = response is null ? null : Encoding.UTF8.GetString(response),
             ResponseSha256 = response is null ? null : Convert.ToHexStringLower(SHA256.HashData(response)),
             Error = error,
         };
+
+        // The answer as text, except for a call kept compact (LedgerCompactRecord), whose record holds only its hash: not
+        // decoded on the hook's thread to be dropped.
+        return response is null || LedgerCompactRecord.Applies(record) ? record : record with { Response = Encoding.UTF8.GetString(response) };
     }
 
     // Resources dropped because they are another patient's or name none: by type and id, never content.

@@ -20,7 +20,50 @@ internal static class LedgerLimits
     /// <summary>Free text the service writes (reasons, summaries, what is missing, errors).</summary>
     public const int FreeText = 4000;
 
-    public static HookCallRecord Bound(HookCallRecord record) => record with
+    /// <summary>
+    /// <paramref name="record"/> with every value within its limit: the record itself when all are (as good as always:
+    /// nothing is copied on the hook's thread), else a copy with the long values cut.
+    /// </summary>
+    public static HookCallRecord Bound(HookCallRecord record) => Fits(record) ? record : Cut(record);
+
+    // True when Cut would change nothing: every value it bounds is within its limit (the same fields, the same limits).
+    private static bool Fits(HookCallRecord r) =>
+        IsId(r.Id) && IsId(r.ServiceId) && IsId(r.Hook) && IsId(r.HookInstance) && IsId(r.Issuer) && IsId(r.PatientId)
+        && IsId(r.UserId) && IsId(r.EncounterId) && Within(r.FhirServer, Url) && All(r.Orders, IsId)
+        && (r.OrderCodes is null || All(r.OrderCodes, IsId)) && All(r.Decisions, Fits)
+        && All(r.Cards, c => IsId(c.Uuid) && IsId(c.OrderReference))
+        && r.DataSources.All(s => IsId(s.Key) && IsId(s.Value))
+        && All(r.DataFailures, f => IsId(f.Key) && IsText(f.Reason)) && All(r.Timings, t => IsId(t.Stage)) && IsText(r.Error);
+
+    private static bool Fits(OrderDecisionRecord d) =>
+        IsId(d.OrderReference) && IsId(d.AssertionId) && IsId(d.CoverageReference) && IsId(d.Outcome) && IsId(d.DecidingCriterion)
+        && IsText(d.Reason) && IsId(d.Covered) && IsId(d.PaNeeded) && IsId(d.DocNeeded)
+        && All(d.Detail.Criteria, c => IsId(c.Id) && IsText(c.Label) && IsId(c.Status) && IsText(c.Summary) && All(c.Evidence, IsId))
+        && All(d.Detail.Missing, Fits) && All(d.Detail.Documentation, Fits) && All(d.Detail.InfoNeeded, IsId) && All(d.Detail.DocPurpose, IsId)
+        && All(d.Detail.Review, Fits) && IsId(d.Detail.Supersedes) && (d.Detail.Answers is null || All(d.Detail.Answers, IsId));
+
+    private static bool Fits(MissingRecord m) => IsId(m.Criterion) && IsText(m.What);
+
+    private static bool All<T>(IReadOnlyList<T> items, Func<T, bool> fits)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!fits(items[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsId(string? value) => Within(value, Identifier);
+
+    private static bool IsText(string? value) => Within(value, FreeText);
+
+    private static bool Within(string? value, int maxLength) => value is null || value.Length <= maxLength;
+
+    private static HookCallRecord Cut(HookCallRecord record) => record with
     {
         Id = Id(record.Id)!,
         ServiceId = Id(record.ServiceId)!,

@@ -92,13 +92,13 @@ internal sealed partial class LedgerWriter : BackgroundService
         }
 
         var remaining = _options.WriteWait - _time.GetElapsedTime(started);
-        // Wait for the write at most the remaining bound, without an exception per deferred record (measured: about
-        // seven TimeoutExceptions a second under load with WaitAsync).
+        // Wait for the write at most the remaining bound, without an exception per deferred record (SuppressThrowing: a
+        // timeout or a cancellation ends the wait, it throws nothing) and without a linked token source and a delay task
+        // per call.
         if (remaining > TimeSpan.Zero && !pending.Written.Task.IsCompleted)
         {
-            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(pending.Written.Task, Task.Delay(remaining, _time, stopWaiting.Token));
-            await stopWaiting.CancelAsync();
+            await pending.Written.Task.WaitAsync(remaining, _time, cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
         }
 
         // Answer now if it is not written yet (or the caller went away); the record is written in the background, and

@@ -5,9 +5,11 @@ using System.Text;
 namespace Cds.Service.Ledger;
 
 /// <summary>
-/// How a batch of hook call records becomes SQL: one multi-row <c>INSERT … ON CONFLICT DO NOTHING</c> per table (chunked
-/// so no statement passes <see cref="MaxParameters"/>), executed atomically — in one transaction, or where the dialect
-/// allows it (<see cref="OneRoundTrip"/>, PostgreSQL) as one batch in one round trip.
+/// How a batch of hook call records becomes SQL: the rows of each table (<see cref="TableRows"/>), and by default one
+/// multi-row <c>INSERT … ON CONFLICT DO NOTHING</c> per table (chunked so no statement passes <see cref="MaxParameters"/>),
+/// executed atomically — in one transaction, or where the dialect allows it (<see cref="OneRoundTrip"/>, PostgreSQL) as
+/// one batch in one round trip. A dialect may write the rows its own way (<see cref="WriteRowsAsync"/>: SQLite runs one
+/// prepared single-row insert per row).
 /// </summary>
 internal abstract partial class SqlLedgerStore
 {
@@ -31,11 +33,18 @@ internal abstract partial class SqlLedgerStore
 
     private static readonly Column[] CardColumns = [new("card_uuid"), new("call_id"), new("position"), new("order_ref")];
 
+    /// <summary>The tables a hook call record is written to, in the order they are written (the call before its rows).</summary>
+    internal static readonly InsertTable HookCalls = new("hook_call", CallColumns, "id");
+
+    internal static readonly InsertTable Assertions = new("coverage_assertion", AssertionColumns, "assertion_id");
+
+    internal static readonly InsertTable Cards = new("hook_card", CardColumns, "card_uuid");
+
     private const int NameRows = 128;
     private const int NameColumns = 24;
     private static readonly string[] ParameterNames = [.. Enumerable.Range(0, NameRows * NameColumns).Select(i => string.Create(CultureInfo.InvariantCulture, $"@r{i / NameColumns}c{i % NameColumns}"))];
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Table, int Rows), string> _insertSql = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(InsertTable Table, int Rows), string> _insertSql = new();
 
     /// <summary>True where a batch of statements runs atomically in one round trip without an explicit transaction.</summary>
     protected virtual bool OneRoundTrip => false;
@@ -73,15 +82,36 @@ internal abstract partial class SqlLedgerStore
     private static Parameter[] CardRow(HookCallRecord record, CardRecord card, int position) =>
         [P("card_uuid", card.Uuid), P("call_id", record.Id), P("position", position), P("order_ref", card.OrderReference)];
 
+    /// <summary>
+    /// Writes the rows of a batch, all or none. By default one multi-row insert per table and chunk: one round trip where
+    /// the dialect runs a batch atomically (PostgreSQL), else one transaction.
+    /// </summary>
+    protected virtual async Task WriteRowsAsync(IReadOnlyList<TableRows> tables, CancellationToken cancellationToken)
+    {
+        var statements = tables.SelectMany(t => InsertRows(t.Table, t.Rows)).ToList();
+        if (statements.Count == 0)
+        {
+            return;
+        }
+
+        using var gate = await EnterWriteAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAtomicallyAsync(connection, statements, cancellationToken);
+    }
+
+    /// <summary>The insert of one row into <paramref name="table"/>; its parameters are named <see cref="ParameterName"/>(0, column).</summary>
+    protected string SingleRowInsert(InsertTable table) => _insertSql.GetOrAdd((table, 1), key => InsertSql(key.Table, 1));
+
     // INSERT INTO table (columns) VALUES (@r0c0, …), (@r1c0, …) … ON CONFLICT (key) DO NOTHING, as few statements as the
     // parameter bound allows. Each row's values are in the order of the columns. The text for a number of rows is built
     // once per store (so is each parameter name).
-    private IEnumerable<Statement> InsertRows(string table, Column[] columns, string key, IEnumerable<Parameter[]> rows)
+    private IEnumerable<Statement> InsertRows(InsertTable table, IReadOnlyList<Parameter[]> rows)
     {
+        var columns = table.Columns;
         var perStatement = Math.Max(1, MaxParameters / columns.Length);
         foreach (var chunk in rows.Chunk(perStatement))
         {
-            var sql = _insertSql.GetOrAdd((table, chunk.Length), _ => InsertSql(table, columns, key, chunk.Length));
+            var sql = _insertSql.GetOrAdd((table, chunk.Length), key => InsertSql(key.Table, key.Rows));
             var parameters = new List<Parameter>(chunk.Length * columns.Length);
             for (var r = 0; r < chunk.Length; r++)
             {
@@ -95,10 +125,11 @@ internal abstract partial class SqlLedgerStore
         }
     }
 
-    private string InsertSql(string table, Column[] columns, string key, int rows)
+    private string InsertSql(InsertTable table, int rows)
     {
+        var columns = table.Columns;
         var sql = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"INSERT INTO {table} (")
+            .Append(CultureInfo.InvariantCulture, $"INSERT INTO {table.Name} (")
             .AppendJoin(", ", columns.Select(c => c.Name))
             .Append(") VALUES ");
         for (var r = 0; r < rows; r++)
@@ -108,10 +139,10 @@ internal abstract partial class SqlLedgerStore
                 .Append(')');
         }
 
-        return sql.Append(CultureInfo.InvariantCulture, $" ON CONFLICT ({key}) DO NOTHING").ToString();
+        return sql.Append(CultureInfo.InvariantCulture, $" ON CONFLICT ({table.Key}) DO NOTHING").ToString();
     }
 
-    private static string ParameterName(int row, int column) =>
+    internal static string ParameterName(int row, int column) =>
         row < NameRows && column < NameColumns
             ? ParameterNames[(row * NameColumns) + column]
             : string.Create(CultureInfo.InvariantCulture, $"@r{row}c{column}");
@@ -157,5 +188,11 @@ internal abstract partial class SqlLedgerStore
         return target;
     }
 
-    private sealed record Column(string Name, bool Json = false);
+    internal sealed record Column(string Name, bool Json = false);
+
+    /// <summary>A table a record's rows go to: its columns, in the order of each row's values, and its key.</summary>
+    internal sealed record InsertTable(string Name, Column[] Columns, string Key);
+
+    /// <summary>The rows of one batch for one table, each row's values in the order of the table's columns.</summary>
+    internal readonly record struct TableRows(InsertTable Table, IReadOnlyList<Parameter[]> Rows);
 }

@@ -190,16 +190,16 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             return;
         }
 
-        // One multi-row INSERT per table (chunked by parameter count), all in one transaction: a batch of records costs
-        // a few statements and one commit, not three statements per record. Each insert is idempotent (a record written
-        // twice, e.g. a retry after a lost acknowledgement or a replayed spool file, is kept once, its rows too).
-        var statements = new List<Statement>();
-        statements.AddRange(InsertRows("hook_call", CallColumns, "id", records.Select(CallRow)));
-        statements.AddRange(InsertRows("coverage_assertion", AssertionColumns, "assertion_id", records.SelectMany(r => r.Decisions.Select((d, i) => AssertionRow(r, d, i)))));
-        statements.AddRange(InsertRows("hook_card", CardColumns, "card_uuid", records.SelectMany(r => r.Cards.Select((c, i) => CardRow(r, c, i)))));
-        using var gate = await EnterWriteAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAtomicallyAsync(connection, statements, cancellationToken);
+        // Every row of the batch, per table, its values in the order of the table's columns; written atomically by the
+        // dialect's way (WriteRowsAsync). Each insert is idempotent (a record written twice, e.g. a retry after a lost
+        // acknowledgement or a replayed spool file, is kept once, its rows too).
+        TableRows[] tables =
+        [
+            new(HookCalls, [.. records.Select(CallRow)]),
+            new(Assertions, [.. records.SelectMany(r => r.Decisions.Select((d, i) => AssertionRow(r, d, i)))]),
+            new(Cards, [.. records.SelectMany(r => r.Cards.Select((c, i) => CardRow(r, c, i)))]),
+        ];
+        await WriteRowsAsync(tables, cancellationToken);
     }
 
     public async Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken)
@@ -527,7 +527,7 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
         return value is DBNull ? null : value;
     }
 
-    protected readonly record struct Parameter(string Name, object? Value, DbType Type);
+    internal readonly record struct Parameter(string Name, object? Value, DbType Type);
 
     /// <summary>One SQL statement of a batch, with its parameters.</summary>
     protected sealed record Statement(string Sql, IReadOnlyList<Parameter> Parameters);

@@ -14,6 +14,11 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
 
     private readonly string _connectionString;
 
+    // The writer's connection with its prepared inserts, opened on the first write; used and replaced under the write gate.
+    private SqliteWriterConnection? _writer;
+
+    private readonly SqliteCheckpointer _checkpointer;
+
     public SqliteLedgerStore(string path, TimeProvider timeProvider, ILogger<SqliteLedgerStore> logger)
         : base(timeProvider, logger)
     {
@@ -32,6 +37,7 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
             Pooling = true,
             DefaultTimeout = 30, // seconds a writer waits for the file lock of another
         }.ToString();
+        _checkpointer = new SqliteCheckpointer(OpenAsync, EnterWriteAsync, logger);
     }
 
     public string FilePath { get; }
@@ -55,9 +61,10 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
             // WAL with synchronous=NORMAL: a commit is appended to the -wal file (in the OS page cache) without an fsync;
             // the WAL is synced at each checkpoint. A committed record survives a crash of the process; a power loss or
             // OS crash can lose the last commits since the last checkpoint, never the file's consistency (docs/ledger.md).
-            // The setting belongs to the connection, not the file: set on every open (a pooled connection keeps it).
+            // The settings belong to the connection, not the file: set on every open (a pooled connection keeps them).
+            // The automatic checkpoint is only a backstop: the checkpoints run in the background (SqliteCheckpointer).
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL";
+            command.CommandText = $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={SqliteCheckpointer.BackstopPages}";
             await command.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -77,6 +84,29 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
         return new Release(gate);
     }
 
+    // One prepared single-row insert per table on the writer's own connection, every row in one transaction. A failed
+    // write closes that connection: the next one starts from a fresh connection (and freshly prepared statements).
+    protected override async Task WriteRowsAsync(IReadOnlyList<TableRows> tables, CancellationToken cancellationToken)
+    {
+        using var gate = await EnterWriteAsync(cancellationToken);
+        var writer = _writer ??= new SqliteWriterConnection((SqliteConnection)await OpenAsync(cancellationToken), SingleRowInsert);
+        try
+        {
+            writer.Write(tables);
+        }
+        catch
+        {
+            _writer = null;
+            await writer.DisposeAsync();
+            throw;
+        }
+
+        _checkpointer.Committed(tables.Count > 0 ? tables[0].Rows.Count : 0);
+    }
+
+    /// <summary>Background WAL checkpoints completed (for tests).</summary>
+    internal long Checkpoints => _checkpointer.Completed;
+
     protected override string Json(string parameter) => parameter;
 
     protected override (object Value, DbType Type) Time(DateTimeOffset value) =>
@@ -88,6 +118,19 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
     /// <summary>Lets go of the pooled connections (and so of the file).</summary>
     public override async ValueTask DisposeAsync()
     {
+        // After a write in progress, if any (the writer stops before the store is disposed, so this does not wait long),
+        // then a checkpoint in progress (its last pass takes the write gate: not awaited while holding it).
+        _checkpointer.Stop();
+        using (await EnterWriteAsync(CancellationToken.None))
+        {
+            if (_writer is { } writer)
+            {
+                _writer = null;
+                await writer.DisposeAsync();
+            }
+        }
+
+        await _checkpointer.DisposeAsync();
         await using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
