@@ -36,6 +36,8 @@ internal sealed class TextLexicon
 
     private readonly Regex _cues;
     private readonly (Regex Anchored, Certainty? Category, TriggerDirection Direction)[] _cueTerms;
+    private readonly Regex[] _cueRuns;
+    private readonly int _runLength;
     private readonly Regex _sentenceEnds;
     private readonly Regex _terminations;
     private readonly Regex _softBoundaries;
@@ -58,9 +60,15 @@ internal sealed class TextLexicon
             .ToArray();
 
         // One scan finds every cue; the term that matched is the first, in the same order, that matches there. (A group
-        // per term would make every Match carry hundreds of groups.)
+        // per term would make every Match carry hundreds of groups.) The terms are tried in runs of about the square
+        // root of their number, each run one anchored alternation of its terms in order, so finding the term takes a
+        // call per run up to the first run that matches and then a call per term inside it, not a call per term.
         _cues = Compile(Alternation(cues.Select(c => c.Term).ToArray()));
         _cueTerms = cues.Select(c => (new Regex($@"\G{Bounded(c.Term)}", Options, PolicyDefinition.MatchTimeout), c.Category, c.Direction)).ToArray();
+        _runLength = Math.Max(1, (int)Math.Ceiling(Math.Sqrt(cues.Length)));
+        _cueRuns = cues.Chunk(_runLength)
+            .Select(run => Compile($@"\G(?:{string.Join('|', run.Select(c => $"(?:{Bounded(c.Term)})"))})"))
+            .ToArray();
 
         _sentenceEnds = Compile(string.Join('|', document.SentenceEnds.Select(e => $"(?:{e})")));
         _terminations = Compile(Alternation(document.Terminations.OrderByDescending(Leads).ThenByDescending(t => t.Length).ToArray()));
@@ -128,20 +136,36 @@ internal sealed class TextLexicon
     {
         foreach (var match in _cues.EnumerateMatches(text.AsSpan(0, end), start))
         {
-            foreach (var (anchored, category, direction) in _cueTerms)
+            if (MatchedTerm(text, match.Index) is { } term && _cueTerms[term].Category is { } found)
             {
-                if (anchored.IsMatch(text, match.Index))
-                {
-                    if (category is { } found)
-                    {
-                        var bare = _afterSeparator.IsMatch(text, match.Index) && EndsSegment(text, match.Index + match.Length);
-                        cues.Add(new ContextCue(match.Index, match.Index + match.Length, found, direction, text.Substring(match.Index, match.Length), bare));
-                    }
+                var bare = _afterSeparator.IsMatch(text, match.Index) && EndsSegment(text, match.Index + match.Length);
+                cues.Add(new ContextCue(match.Index, match.Index + match.Length, found, _cueTerms[term].Direction, text.Substring(match.Index, match.Length), bare));
+            }
+        }
+    }
 
-                    break;
+    // The first cue term, in the lexicon's order, whose anchored pattern matches the whole text at index; null if none.
+    // A run matches exactly when one of its terms does, so the runs before the first that matches hold no such term.
+    private int? MatchedTerm(string text, int index)
+    {
+        for (var run = 0; run < _cueRuns.Length; run++)
+        {
+            if (!_cueRuns[run].IsMatch(text, index))
+            {
+                continue;
+            }
+
+            var last = Math.Min(_cueTerms.Length, (run + 1) * _runLength);
+            for (var term = run * _runLength; term < last; term++)
+            {
+                if (_cueTerms[term].Anchored.IsMatch(text, index))
+                {
+                    return term;
                 }
             }
         }
+
+        return null;
     }
 
     /// <summary>Where sentences end in the whole text, as (start, end) spans.</summary>
@@ -171,6 +195,12 @@ internal sealed class TextLexicon
     /// </summary>
     public (Certainty Category, string Answer, string Label)? Answer(string text, int end)
     {
+        // Most phrases have no answer after them: the check without a Match object first.
+        if (!_answer.IsMatch(text, end))
+        {
+            return null;
+        }
+
         var match = _answer.Match(text, end);
         if (!match.Success)
         {
