@@ -31,12 +31,15 @@ internal sealed class TextLexicon
         ["both"] = TriggerDirection.Both,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
-    private const string LeadingBoundary = @"(?<![\p{L}\p{N}])";
+    internal const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    internal const string LeadingBoundary = @"(?<![\p{L}\p{N}])";
 
-    private readonly Regex _cues;
+    private readonly Regex? _cues;
     private readonly (Regex Anchored, Certainty? Category, TriggerDirection Direction)[] _cueTerms;
+    private readonly IReadOnlySet<char>?[] _cueStarts;
+    private readonly TermScanner? _cueScanner;
     private readonly Regex[] _cueRuns;
+    private readonly IReadOnlySet<char>?[] _runStarts;
     private readonly int _runLength;
     private readonly Regex _sentenceEnds;
     private readonly Regex _terminations;
@@ -63,11 +66,17 @@ internal sealed class TextLexicon
         // per term would make every Match carry hundreds of groups.) The terms are tried in runs of about the square
         // root of their number, each run one anchored alternation of its terms in order, so finding the term takes a
         // call per run up to the first run that matches and then a call per term inside it, not a call per term.
-        _cues = Compile(Alternation(cues.Select(c => c.Term).ToArray()));
+        // The terms are looked for only where they can begin (TermScanner), when their starts are plain (TermStarts).
+        _cueScanner = TermScanner.TryCreate(cues.Select(c => c.Term).ToArray(), Leads, Trailed, LeadingBoundary, Compile);
+        _cues = _cueScanner is null ? Compile(Alternation(cues.Select(c => c.Term).ToArray())) : null;
+        _cueStarts = cues.Select(c => TermStarts.Of(c.Term)).ToArray();
         _cueTerms = cues.Select(c => (new Regex($@"\G{Bounded(c.Term)}", Options, PolicyDefinition.MatchTimeout), c.Category, c.Direction)).ToArray();
         _runLength = Math.Max(1, (int)Math.Ceiling(Math.Sqrt(cues.Length)));
         _cueRuns = cues.Chunk(_runLength)
             .Select(run => Compile($@"\G(?:{string.Join('|', run.Select(c => $"(?:{Bounded(c.Term)})"))})"))
+            .ToArray();
+        _runStarts = _cueStarts.Chunk(_runLength)
+            .Select(run => run.Any(s => s is null) ? null : (IReadOnlySet<char>)run.SelectMany(s => s!).ToHashSet())
             .ToArray();
 
         _sentenceEnds = Compile(string.Join('|', document.SentenceEnds.Select(e => $"(?:{e})")));
@@ -99,9 +108,9 @@ internal sealed class TextLexicon
     /// </summary>
     internal static string Bounded(string term) => (Leads(term) ? LeadingBoundary : string.Empty) + Trailed(term);
 
-    private static bool Leads(string term) => term.Length > 0 && (char.IsLetterOrDigit(term[0]) || term[0] is '(');
+    internal static bool Leads(string term) => term.Length > 0 && (char.IsLetterOrDigit(term[0]) || term[0] is '(');
 
-    private static string Trailed(string term)
+    internal static string Trailed(string term)
     {
         // An escape at the end ("\\s") is a character class, not a word character.
         var escaped = term.Length > 1 && term[^2] == '\\';
@@ -134,23 +143,42 @@ internal sealed class TextLexicon
     /// counts for a term's leading word boundary).</summary>
     public void Cues(string text, int start, int end, List<ContextCue> cues)
     {
-        foreach (var match in _cues.EnumerateMatches(text.AsSpan(0, end), start))
+        if (_cueScanner is null)
         {
-            if (MatchedTerm(text, match.Index) is { } term && _cueTerms[term].Category is { } found)
+            foreach (var match in _cues!.EnumerateMatches(text.AsSpan(0, end), start))
             {
-                var bare = _afterSeparator.IsMatch(text, match.Index) && EndsSegment(text, match.Index + match.Length);
-                cues.Add(new ContextCue(match.Index, match.Index + match.Length, found, _cueTerms[term].Direction, text.Substring(match.Index, match.Length), bare));
+                AddCue(text, match.Index, match.Length, cues);
             }
+
+            return;
+        }
+
+        var matches = new List<(int Start, int End)>();
+        _cueScanner.Scan(text, start, end, matches);
+        foreach (var (from, to) in matches)
+        {
+            AddCue(text, from, to - from, cues);
+        }
+    }
+
+    private void AddCue(string text, int index, int length, List<ContextCue> cues)
+    {
+        if (MatchedTerm(text, index) is { } term && _cueTerms[term].Category is { } found)
+        {
+            var bare = _afterSeparator.IsMatch(text, index) && EndsSegment(text, index + length);
+            cues.Add(new ContextCue(index, index + length, found, _cueTerms[term].Direction, text.Substring(index, length), bare));
         }
     }
 
     // The first cue term, in the lexicon's order, whose anchored pattern matches the whole text at index; null if none.
     // A run matches exactly when one of its terms does, so the runs before the first that matches hold no such term.
+    // A term (or a run of terms) that cannot begin with the ASCII character there is not tried (TermStarts).
     private int? MatchedTerm(string text, int index)
     {
+        char? key = char.IsAscii(text[index]) ? char.ToLowerInvariant(text[index]) : null;
         for (var run = 0; run < _cueRuns.Length; run++)
         {
-            if (!_cueRuns[run].IsMatch(text, index))
+            if (Cannot(_runStarts[run], key) || !_cueRuns[run].IsMatch(text, index))
             {
                 continue;
             }
@@ -158,7 +186,7 @@ internal sealed class TextLexicon
             var last = Math.Min(_cueTerms.Length, (run + 1) * _runLength);
             for (var term = run * _runLength; term < last; term++)
             {
-                if (_cueTerms[term].Anchored.IsMatch(text, index))
+                if (!Cannot(_cueStarts[term], key) && _cueTerms[term].Anchored.IsMatch(text, index))
                 {
                     return term;
                 }
@@ -167,6 +195,8 @@ internal sealed class TextLexicon
 
         return null;
     }
+
+    private static bool Cannot(IReadOnlySet<char>? starts, char? key) => key is { } c && starts is not null && !starts.Contains(c);
 
     /// <summary>Where sentences end in the whole text, as (start, end) spans.</summary>
     public List<(int Start, int End)> SentenceEnds(string text)

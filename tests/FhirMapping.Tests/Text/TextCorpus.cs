@@ -104,7 +104,8 @@ internal static partial class TextCorpus
                 text.Append(Separators[random.Next(Separators.Length)]);
             }
 
-            yield return text.ToString();
+            // Now and then with letters the case-insensitive engine takes for ASCII ones (Kelvin sign, long s, dotted I).
+            yield return i % 10 == 9 ? text.Replace('k', '\u212A').Replace('s', '\u017F').Replace('I', '\u0130').ToString() : text.ToString();
         }
     }
 
