@@ -29,9 +29,11 @@ internal sealed class TermScanner
     /// <summary>
     /// A scanner for <paramref name="terms"/> (in their order; <paramref name="leads"/> says whether a term begins with
     /// a word boundary, <paramref name="trailed"/> gives its pattern without the leading boundary), or null when some term
-    /// has no leading boundary or no plain start.
+    /// has no leading boundary or no plain start. The small per-character patterns are made by <paramref name="compile"/>;
+    /// the one with every term (for a character that is not ASCII, rare) by <paramref name="interpret"/>: compiled, so
+    /// large a method is left unoptimised by the JIT and is no faster than the interpreter, and costs the most to build.
     /// </summary>
-    public static TermScanner? TryCreate(string[] terms, Func<string, bool> leads, Func<string, string> trailed, string leadingBoundary, Func<string, Regex> compile)
+    public static TermScanner? TryCreate(string[] terms, Func<string, bool> leads, Func<string, string> trailed, string leadingBoundary, Func<string, Regex> compile, Func<string, Regex> interpret)
     {
         var starts = terms.Select(TermStarts.Of).ToArray();
         if (terms.Length == 0 || !terms.All(leads) || starts.Any(s => s is null))
@@ -46,7 +48,7 @@ internal sealed class TermScanner
             byStart[key] = compile($@"\G{leadingBoundary}(?:{string.Join('|', these)})");
         }
 
-        return new TermScanner(byStart, compile($@"\G{leadingBoundary}(?:{string.Join('|', terms.Select(trailed))})"));
+        return new TermScanner(byStart, interpret($@"\G{leadingBoundary}(?:{string.Join('|', terms.Select(trailed))})"));
     }
 
     /// <summary>The matches in <c>text[start..end]</c> (what precedes start still counts for the word boundary).</summary>

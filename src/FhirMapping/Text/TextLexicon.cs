@@ -62,12 +62,13 @@ internal sealed class TextLexicon
             .ThenByDescending(c => c.Term.Length)
             .ToArray();
 
-        // One scan finds every cue; the term that matched is the first, in the same order, that matches there. (A group
-        // per term would make every Match carry hundreds of groups.) The terms are tried in runs of about the square
-        // root of their number, each run one anchored alternation of its terms in order, so finding the term takes a
-        // call per run up to the first run that matches and then a call per term inside it, not a call per term.
-        // The terms are looked for only where they can begin (TermScanner), when their starts are plain (TermStarts).
-        _cueScanner = TermScanner.TryCreate(cues.Select(c => c.Term).ToArray(), Leads, Trailed, LeadingBoundary, Compile);
+        // One scan finds every cue: TermScanner, which tries the terms only at word starts and only those that can begin
+        // with the character there (when every term's start is plain: TermStarts), or else one alternation of them all.
+        // The term that matched is the first, in the same order, whose own anchored pattern matches there in the whole
+        // text (a group per term would make every Match carry hundreds of groups). The terms are tried in runs of about
+        // the square root of their number, each run one anchored alternation of its terms in order, so finding it takes
+        // a call per run up to the first run that matches and then a call per term inside it, not a call per term.
+        _cueScanner = TermScanner.TryCreate(cues.Select(c => c.Term).ToArray(), Leads, Trailed, LeadingBoundary, Compile, Interpret);
         _cues = _cueScanner is null ? Compile(Alternation(cues.Select(c => c.Term).ToArray())) : null;
         _cueStarts = cues.Select(c => TermStarts.Of(c.Term)).ToArray();
         _cueTerms = cues.Select(c => (new Regex($@"\G{Bounded(c.Term)}", Options, PolicyDefinition.MatchTimeout), c.Category, c.Direction)).ToArray();
@@ -285,6 +286,8 @@ internal sealed class TextLexicon
 
         return count;
     }
+
+    private static Regex Interpret(string pattern) => new(pattern, Options, PolicyDefinition.MatchTimeout);
 
     private static Regex Compile(string pattern) =>
         new(pattern, Options | RegexOptions.Compiled, PolicyDefinition.MatchTimeout);

@@ -82,7 +82,7 @@ public sealed class TermScannerTests
     public void GivenTheCueTerms_WhenEveryCorpusTextIsScannedByFirstCharacter_ThenTheMatchesAreThoseOfTheWholeAlternation()
     {
         // Arrange
-        var scanner = TermScanner.TryCreate(CueTerms, TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options));
+        var scanner = TermScanner.TryCreate(CueTerms, TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options), p => new Regex(p, TextLexicon.Options));
         var alternation = new Regex($"{TextLexicon.LeadingBoundary}(?:{string.Join('|', CueTerms.Select(TextLexicon.Trailed))})", TextLexicon.Options);
         var texts = TextCorpus.Texts(Policy);
         var compared = 0;
@@ -121,7 +121,7 @@ public sealed class TermScannerTests
         // Arrange: the Kelvin sign is a "k" to the case-insensitive engine.
         const string text = "\u212Anown: no. Also \u212ANOWN and kNoWn";
         string[] terms = ["known", "no"];
-        var scanner = TermScanner.TryCreate(terms, TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options))!;
+        var scanner = TermScanner.TryCreate(terms, TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options), p => new Regex(p, TextLexicon.Options))!;
         var alternation = new Regex($"{TextLexicon.LeadingBoundary}(?:{string.Join('|', terms.Select(TextLexicon.Trailed))})", TextLexicon.Options);
         var found = new List<(int Start, int End)>();
 
@@ -137,8 +137,8 @@ public sealed class TermScannerTests
     [Fact]
     public void GivenATermWithoutAPlainStart_WhenAScannerIsAskedFor_ThenThereIsNone()
     {
-        Assert.Null(TermScanner.TryCreate(["no", "s?e?"], TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options)));
-        Assert.Null(TermScanner.TryCreate(["no", ";"], TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options)));
-        Assert.Null(TermScanner.TryCreate([], TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options)));
+        Assert.Null(TermScanner.TryCreate(["no", "s?e?"], TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options), p => new Regex(p, TextLexicon.Options)));
+        Assert.Null(TermScanner.TryCreate(["no", ";"], TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options), p => new Regex(p, TextLexicon.Options)));
+        Assert.Null(TermScanner.TryCreate([], TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options), p => new Regex(p, TextLexicon.Options)));
     }
 }
