@@ -45,15 +45,16 @@ public sealed class ScannedText
         }
 
         var matches = target.Matches(text);
-        if (matches.Count == 0)
-        {
-            return [];
-        }
+        return matches.Count == 0 ? [] : Findings(text, matches, except);
+    }
 
+    /// <summary>The findings of the target's <paramref name="matches"/> in this (non-blank) text.</summary>
+    internal IReadOnlyList<TextFinding> Findings(string text, MatchCollection matches, Regex? except)
+    {
         var excluded = except?.Matches(text);
         var sentenceEnds = _sentenceEnds ??= _lexicon.SentenceEnds(text);
         var findings = new List<TextFinding>(matches.Count);
-        var sentence = default(Sentence);
+        Sentence? sentence = null;
         var passed = 0;
         var sentenceStart = 0;
         for (var m = 0; m < matches.Count; m++)
@@ -71,7 +72,7 @@ public sealed class ScannedText
                 continue;
             }
 
-            if (sentence is null || sentence.Start != sentenceStart)
+            if (sentence is not { } current || current.Start != sentenceStart)
             {
                 var sentenceEnd = text.Length;
                 for (var i = passed; i < sentenceEnds.Count; i++)
@@ -86,7 +87,7 @@ public sealed class ScannedText
                 sentence = Scan(text, sentenceStart, sentenceEnd, matches);
             }
 
-            var (certainty, trigger) = Read(text, match.Index, match.Index + match.Length, sentence);
+            var (certainty, trigger) = Read(text, match.Index, match.Index + match.Length, sentence.Value);
             findings.Add(new TextFinding(match.Value, match.Index, certainty, trigger));
         }
 
@@ -244,7 +245,7 @@ public sealed class ScannedText
         return false;
     }
 
-    private sealed record Sentence(int Start, List<ContextCue> Cues, List<(int Start, int End)> Terminations);
+    private readonly record struct Sentence(int Start, List<ContextCue> Cues, List<(int Start, int End)> Terminations);
 
     private sealed record SentenceScan(int Start, int End, List<ContextCue> Cues, List<(int Start, int End)> Terminations);
 }

@@ -54,21 +54,30 @@ internal sealed class TermScanner
     /// <summary>The matches in <c>text[start..end]</c> (what precedes start still counts for the word boundary).</summary>
     public void Scan(string text, int start, int end, List<(int Start, int End)> matches)
     {
-        var span = text.AsSpan(0, end);
-        var at = start;
-        while (at < end)
+        for (var at = Next(text, start, end, out var length); at >= 0; at = Next(text, at + length, end, out length))
         {
-            var length = MatchAt(span, at);
+            matches.Add((at, at + length));
+        }
+    }
+
+    /// <summary>
+    /// Where the first match in <c>text[from..end]</c> begins (its length in <paramref name="length"/>), or -1: the next
+    /// match a scan with the alternation would give after one that ended at <paramref name="from"/>.
+    /// </summary>
+    public int Next(string text, int from, int end, out int length)
+    {
+        var span = text.AsSpan(0, end);
+        for (var at = from; at < end; at++)
+        {
+            length = MatchAt(span, at);
             if (length > 0)
             {
-                matches.Add((at, at + length));
-                at += length;
-            }
-            else
-            {
-                at++;
+                return at;
             }
         }
+
+        length = 0;
+        return -1;
     }
 
     // The length of the match at the position, or 0 when none. Inside a word (after an ASCII letter or digit) no term

@@ -68,8 +68,20 @@ public sealed class TextEvidence
     /// and the trigger that decided it (null when confirmed). Null or blank text gives none; a match that overlaps a
     /// match of <paramref name="except"/> is skipped.
     /// </summary>
-    public IReadOnlyList<TextFinding> Find(string? text, Regex target, Regex? except = null) => Read(text).Find(target, except);
+    public IReadOnlyList<TextFinding> Find(string? text, Regex target, Regex? except = null)
+    {
+        // Most texts hold no match of the target: nothing is made for them.
+        ArgumentNullException.ThrowIfNull(target);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
+        var matches = target.Matches(text);
+        return matches.Count == 0 ? [] : new ScannedText(_lexicon, text).Findings(text, matches, except);
+    }
 
     /// <summary>The first confirmed finding of <paramref name="target"/>, or null.</summary>
-    public TextFinding? FindConfirmed(string? text, Regex target, Regex? except = null) => Read(text).FindConfirmed(target, except);
+    public TextFinding? FindConfirmed(string? text, Regex target, Regex? except = null) =>
+        Find(text, target, except).FirstOrDefault(f => f.Certainty == Certainty.Confirmed);
 }

@@ -154,11 +154,9 @@ internal sealed class TextLexicon
             return;
         }
 
-        var matches = new List<(int Start, int End)>();
-        _cueScanner.Scan(text, start, end, matches);
-        foreach (var (from, to) in matches)
+        for (var at = _cueScanner.Next(text, start, end, out var length); at >= 0; at = _cueScanner.Next(text, at + length, end, out length))
         {
-            AddCue(text, from, to - from, cues);
+            AddCue(text, at, length, cues);
         }
     }
 

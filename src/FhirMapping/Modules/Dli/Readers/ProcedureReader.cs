@@ -42,9 +42,10 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
         var words = Texts(procedure.Code).Concat(Notes(procedure.Note)).ToList();
         var primary = codings.FirstOrDefault();
 
-        // Each text is asked up to nine questions (transplant, donor, investigational, graft, conditioning): read once.
-        var read = words.ConvertAll(vocabulary.Text.Read);
-        var transplant = Transplant(procedure, codings, read, when, conditionsById);
+        // Each text may be asked up to nine questions (transplant, donor, investigational, graft, conditioning): it is read
+        // once, when the first is asked.
+        List<ScannedText>? read = null;
+        var transplant = Transplant(procedure, codings, words, ref read, when, conditionsById);
         if (transplant is not null)
         {
             sink.Transplants.Add(transplant);
@@ -79,14 +80,14 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
             || words.Any(t => vocabulary.ConditioningText.IsMatch(t) || vocabulary.TCellDepletedText.IsMatch(t) || vocabulary.NotTCellDepletedText.IsMatch(t));
         if (aboutGraftOrConditioning)
         {
-            foreach (var text in read)
+            foreach (var text in read ??= Read(words))
             {
                 ReadRelapseRiskWords(procedure, primary, when, text, sink);
             }
         }
     }
 
-    private TransplantFact? Transplant(Procedure procedure, List<Coding> codings, List<ScannedText> words, EffectiveTime? when, IReadOnlyDictionary<string, Condition> conditionsById)
+    private TransplantFact? Transplant(Procedure procedure, List<Coding> codings, List<string> texts, ref List<ScannedText>? read, EffectiveTime? when, IReadOnlyDictionary<string, Condition> conditionsById)
     {
         DonorType? donor = null;
         Coding? matched = null;
@@ -105,7 +106,8 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
         // A procedure with a standard code that is not a transplant code (a marrow biopsy "after allo-HCT", a prior DLI)
         // is not a transplant, whatever its words say; local codes are read from their words.
         var locallyCoded = !codings.Any(c => c.System is { } system && vocabulary.KnownSystems.Contains(system));
-        if ((donor is DonorType.Unknown || (donor is null && locallyCoded)) && words.Any(t => Stated(t, vocabulary.HctText)))
+        var words = donor is DonorType.Unknown || (donor is null && locallyCoded) ? read ??= Read(texts) : null;
+        if (words is not null && words.Any(t => Stated(t, vocabulary.HctText)))
         {
             source = donor is null ? SourceKind.ClinicalText : SourceKind.Code;
             donor = words.Any(t => Stated(t, vocabulary.AllogeneicText)) ? DonorType.Allogeneic
@@ -118,7 +120,7 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
             return null;
         }
 
-        var investigational = words
+        var investigational = (read ??= Read(texts))
             .SelectMany(t => t.Find(vocabulary.InvestigationalText))
             .Where(f => f.Certainty == Certainty.Confirmed)
             .Select(f => Cite(procedure, matched, when, f, SourceKind.ClinicalText))
@@ -189,6 +191,8 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
             }
         }
     }
+
+    private List<ScannedText> Read(List<string> texts) => texts.ConvertAll(vocabulary.Text.Read);
 
     // A transplant in the past is still a transplant: "s/p allo-HCT 2024" is historical and counts.
     private static bool Stated(ScannedText text, Regex pattern) =>
