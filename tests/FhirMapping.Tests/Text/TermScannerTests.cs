@@ -135,6 +135,22 @@ public sealed class TermScannerTests
     }
 
     [Fact]
+    public void GivenATermThatBacktracksWithoutEnd_WhenATextIsRead_ThenTheMatchTimeoutSurfaces()
+    {
+        // Arrange: a lexicon (with the shipped one's other parts) whose one trigger backtracks exponentially on a run of
+        // x's; the service answers such a timeout with a 503, so it must not be swallowed.
+        var reader = TextEvidence.From(Lexicon with
+        {
+            Triggers = [new TriggerDocument { Term = "(x|xx)+y", Category = "negated", Direction = "forward" }],
+            PseudoTriggers = [],
+        });
+        var text = "DLI ordered " + new string('x', 80);
+
+        // Act / Assert
+        Assert.Throws<RegexMatchTimeoutException>(() => reader.Find(text, new Regex("DLI", RegexOptions.None, TimeSpan.FromSeconds(2))));
+    }
+
+    [Fact]
     public void GivenATermWithoutAPlainStart_WhenAScannerIsAskedFor_ThenThereIsNone()
     {
         Assert.Null(TermScanner.TryCreate(["no", "s?e?"], TextLexicon.Leads, TextLexicon.Trailed, TextLexicon.LeadingBoundary, p => new Regex(p, TextLexicon.Options), p => new Regex(p, TextLexicon.Options)));
