@@ -31,11 +31,16 @@ internal sealed class TextLexicon
         ["both"] = TriggerDirection.Both,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
-    private const string LeadingBoundary = @"(?<![\p{L}\p{N}])";
+    internal const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    internal const string LeadingBoundary = @"(?<![\p{L}\p{N}])";
 
-    private readonly Regex _cues;
+    private readonly Regex? _cues;
     private readonly (Regex Anchored, Certainty? Category, TriggerDirection Direction)[] _cueTerms;
+    private readonly IReadOnlySet<char>?[] _cueStarts;
+    private readonly TermScanner? _cueScanner;
+    private readonly Regex[] _cueRuns;
+    private readonly IReadOnlySet<char>?[] _runStarts;
+    private readonly int _runLength;
     private readonly Regex _sentenceEnds;
     private readonly Regex _terminations;
     private readonly Regex _softBoundaries;
@@ -57,10 +62,23 @@ internal sealed class TextLexicon
             .ThenByDescending(c => c.Term.Length)
             .ToArray();
 
-        // One scan finds every cue; the term that matched is the first, in the same order, that matches there. (A group
-        // per term would make every Match carry hundreds of groups.)
-        _cues = Compile(Alternation(cues.Select(c => c.Term).ToArray()));
+        // One scan finds every cue: TermScanner, which tries the terms only at word starts and only those that can begin
+        // with the character there (when every term's start is plain: TermStarts), or else one alternation of them all.
+        // The term that matched is the first, in the same order, whose own anchored pattern matches there in the whole
+        // text (a group per term would make every Match carry hundreds of groups). The terms are tried in runs of about
+        // the square root of their number, each run one anchored alternation of its terms in order, so finding it takes
+        // a call per run up to the first run that matches and then a call per term inside it, not a call per term.
+        _cueScanner = TermScanner.TryCreate(cues.Select(c => c.Term).ToArray(), Leads, Trailed, LeadingBoundary, Compile, Interpret);
+        _cues = _cueScanner is null ? Compile(Alternation(cues.Select(c => c.Term).ToArray())) : null;
+        _cueStarts = cues.Select(c => TermStarts.Of(c.Term)).ToArray();
         _cueTerms = cues.Select(c => (new Regex($@"\G{Bounded(c.Term)}", Options, PolicyDefinition.MatchTimeout), c.Category, c.Direction)).ToArray();
+        _runLength = Math.Max(1, (int)Math.Ceiling(Math.Sqrt(cues.Length)));
+        _cueRuns = cues.Chunk(_runLength)
+            .Select(run => Compile($@"\G(?:{string.Join('|', run.Select(c => $"(?:{Bounded(c.Term)})"))})"))
+            .ToArray();
+        _runStarts = _cueStarts.Chunk(_runLength)
+            .Select(run => run.Any(s => s is null) ? null : (IReadOnlySet<char>)run.SelectMany(s => s!).ToHashSet())
+            .ToArray();
 
         _sentenceEnds = Compile(string.Join('|', document.SentenceEnds.Select(e => $"(?:{e})")));
         _terminations = Compile(Alternation(document.Terminations.OrderByDescending(Leads).ThenByDescending(t => t.Length).ToArray()));
@@ -91,9 +109,9 @@ internal sealed class TextLexicon
     /// </summary>
     internal static string Bounded(string term) => (Leads(term) ? LeadingBoundary : string.Empty) + Trailed(term);
 
-    private static bool Leads(string term) => term.Length > 0 && (char.IsLetterOrDigit(term[0]) || term[0] is '(');
+    internal static bool Leads(string term) => term.Length > 0 && (char.IsLetterOrDigit(term[0]) || term[0] is '(');
 
-    private static string Trailed(string term)
+    internal static string Trailed(string term)
     {
         // An escape at the end ("\\s") is a character class, not a word character.
         var escaped = term.Length > 1 && term[^2] == '\\';
@@ -126,23 +144,58 @@ internal sealed class TextLexicon
     /// counts for a term's leading word boundary).</summary>
     public void Cues(string text, int start, int end, List<ContextCue> cues)
     {
-        foreach (var match in _cues.EnumerateMatches(text.AsSpan(0, end), start))
+        if (_cueScanner is null)
         {
-            foreach (var (anchored, category, direction) in _cueTerms)
+            foreach (var match in _cues!.EnumerateMatches(text.AsSpan(0, end), start))
             {
-                if (anchored.IsMatch(text, match.Index))
-                {
-                    if (category is { } found)
-                    {
-                        var bare = _afterSeparator.IsMatch(text, match.Index) && EndsSegment(text, match.Index + match.Length);
-                        cues.Add(new ContextCue(match.Index, match.Index + match.Length, found, direction, text.Substring(match.Index, match.Length), bare));
-                    }
+                AddCue(text, match.Index, match.Length, cues);
+            }
 
-                    break;
+            return;
+        }
+
+        for (var at = _cueScanner.Next(text, start, end, out var length); at >= 0; at = _cueScanner.Next(text, at + length, end, out length))
+        {
+            AddCue(text, at, length, cues);
+        }
+    }
+
+    private void AddCue(string text, int index, int length, List<ContextCue> cues)
+    {
+        if (MatchedTerm(text, index) is { } term && _cueTerms[term].Category is { } found)
+        {
+            var bare = _afterSeparator.IsMatch(text, index) && EndsSegment(text, index + length);
+            cues.Add(new ContextCue(index, index + length, found, _cueTerms[term].Direction, text.Substring(index, length), bare));
+        }
+    }
+
+    // The first cue term, in the lexicon's order, whose anchored pattern matches the whole text at index; null if none.
+    // A run matches exactly when one of its terms does, so the runs before the first that matches hold no such term.
+    // A term (or a run of terms) that cannot begin with the ASCII character there is not tried (TermStarts).
+    private int? MatchedTerm(string text, int index)
+    {
+        char? key = char.IsAscii(text[index]) ? char.ToLowerInvariant(text[index]) : null;
+        for (var run = 0; run < _cueRuns.Length; run++)
+        {
+            if (Cannot(_runStarts[run], key) || !_cueRuns[run].IsMatch(text, index))
+            {
+                continue;
+            }
+
+            var last = Math.Min(_cueTerms.Length, (run + 1) * _runLength);
+            for (var term = run * _runLength; term < last; term++)
+            {
+                if (!Cannot(_cueStarts[term], key) && _cueTerms[term].Anchored.IsMatch(text, index))
+                {
+                    return term;
                 }
             }
         }
+
+        return null;
     }
+
+    private static bool Cannot(IReadOnlySet<char>? starts, char? key) => key is { } c && starts is not null && !starts.Contains(c);
 
     /// <summary>Where sentences end in the whole text, as (start, end) spans.</summary>
     public List<(int Start, int End)> SentenceEnds(string text)
@@ -171,6 +224,12 @@ internal sealed class TextLexicon
     /// </summary>
     public (Certainty Category, string Answer, string Label)? Answer(string text, int end)
     {
+        // Most phrases have no answer after them: the check without a Match object first.
+        if (!_answer.IsMatch(text, end))
+        {
+            return null;
+        }
+
         var match = _answer.Match(text, end);
         if (!match.Success)
         {
@@ -225,6 +284,8 @@ internal sealed class TextLexicon
 
         return count;
     }
+
+    private static Regex Interpret(string pattern) => new(pattern, Options, PolicyDefinition.MatchTimeout);
 
     private static Regex Compile(string pattern) =>
         new(pattern, Options | RegexOptions.Compiled, PolicyDefinition.MatchTimeout);

@@ -210,14 +210,25 @@ internal sealed partial class ChimerismReader(Vocabulary vocabulary)
     /// </summary>
     private string Lineage(IReadOnlyList<string> texts) => Named(vocabulary.Policy.Lineages, texts) ?? "Unsorted";
 
-    private static string? Named(IReadOnlyList<(string Id, Regex Pattern)> kinds, IReadOnlyList<string> texts)
+    internal static string? Named(IReadOnlyList<(string Id, Regex Pattern)> kinds, IReadOnlyList<string> texts)
     {
         foreach (var text in texts)
         {
-            var named = kinds.Where(l => l.Pattern.IsMatch(text)).Select(l => l.Id).Distinct(StringComparer.Ordinal).ToList();
-            if (named.Count == 1)
+            // The one kind the text names (several patterns may share an id); none, or two different ones, say nothing.
+            string? named = null;
+            var several = false;
+            for (var i = 0; i < kinds.Count && !several; i++)
             {
-                return named[0];
+                if (kinds[i].Pattern.IsMatch(text))
+                {
+                    several = named is not null && !string.Equals(named, kinds[i].Id, StringComparison.Ordinal);
+                    named ??= kinds[i].Id;
+                }
+            }
+
+            if (named is not null && !several)
+            {
+                return named;
             }
         }
 

@@ -42,7 +42,10 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
         var words = Texts(procedure.Code).Concat(Notes(procedure.Note)).ToList();
         var primary = codings.FirstOrDefault();
 
-        var transplant = Transplant(procedure, codings, words, when, conditionsById);
+        // Each text may be asked up to nine questions (transplant, donor, investigational, graft, conditioning): it is read
+        // once, when the first is asked.
+        List<ScannedText>? read = null;
+        var transplant = Transplant(procedure, codings, words, ref read, when, conditionsById);
         if (transplant is not null)
         {
             sink.Transplants.Add(transplant);
@@ -77,14 +80,14 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
             || words.Any(t => vocabulary.ConditioningText.IsMatch(t) || vocabulary.TCellDepletedText.IsMatch(t) || vocabulary.NotTCellDepletedText.IsMatch(t));
         if (aboutGraftOrConditioning)
         {
-            foreach (var text in words)
+            foreach (var text in read ??= Read(words))
             {
                 ReadRelapseRiskWords(procedure, primary, when, text, sink);
             }
         }
     }
 
-    private TransplantFact? Transplant(Procedure procedure, List<Coding> codings, List<string> words, EffectiveTime? when, IReadOnlyDictionary<string, Condition> conditionsById)
+    private TransplantFact? Transplant(Procedure procedure, List<Coding> codings, List<string> texts, ref List<ScannedText>? read, EffectiveTime? when, IReadOnlyDictionary<string, Condition> conditionsById)
     {
         DonorType? donor = null;
         Coding? matched = null;
@@ -103,7 +106,8 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
         // A procedure with a standard code that is not a transplant code (a marrow biopsy "after allo-HCT", a prior DLI)
         // is not a transplant, whatever its words say; local codes are read from their words.
         var locallyCoded = !codings.Any(c => c.System is { } system && vocabulary.KnownSystems.Contains(system));
-        if ((donor is DonorType.Unknown || (donor is null && locallyCoded)) && words.Any(t => Stated(t, vocabulary.HctText)))
+        var words = donor is DonorType.Unknown || (donor is null && locallyCoded) ? read ??= Read(texts) : null;
+        if (words is not null && words.Any(t => Stated(t, vocabulary.HctText)))
         {
             source = donor is null ? SourceKind.ClinicalText : SourceKind.Code;
             donor = words.Any(t => Stated(t, vocabulary.AllogeneicText)) ? DonorType.Allogeneic
@@ -116,8 +120,8 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
             return null;
         }
 
-        var investigational = words
-            .SelectMany(t => vocabulary.Text.Find(t, vocabulary.InvestigationalText))
+        var investigational = (read ??= Read(texts))
+            .SelectMany(t => t.Find(vocabulary.InvestigationalText))
             .Where(f => f.Certainty == Certainty.Confirmed)
             .Select(f => Cite(procedure, matched, when, f, SourceKind.ClinicalText))
             .ToList();
@@ -137,12 +141,12 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
             indications);
     }
 
-    private void ReadRelapseRiskWords(Procedure procedure, Coding? coding, EffectiveTime? when, string text, FactSink sink)
+    private void ReadRelapseRiskWords(Procedure procedure, Coding? coding, EffectiveTime? when, ScannedText text, FactSink sink)
     {
         void Add(TextFinding finding, RelapseRiskSignal signal) =>
             sink.RelapseRisk.Add(new RelapseRiskFact(Cite(procedure, coding, when, finding, SourceKind.ClinicalText), signal));
 
-        foreach (var finding in vocabulary.Text.Find(text, vocabulary.TCellDepletedText, except: _notDepletedOrInVivo))
+        foreach (var finding in text.Find(vocabulary.TCellDepletedText, except: _notDepletedOrInVivo))
         {
             // "without T-cell depletion", "non-T-cell-depleted graft": the graft is stated as not depleted.
             if (finding.Certainty == Certainty.Confirmed)
@@ -155,17 +159,17 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
             }
         }
 
-        foreach (var finding in vocabulary.Text.Find(text, vocabulary.NotTCellDepletedText).Where(f => f.Certainty == Certainty.Confirmed))
+        foreach (var finding in text.Find(vocabulary.NotTCellDepletedText).Where(f => f.Certainty == Certainty.Confirmed))
         {
             Add(finding, RelapseRiskSignal.UnmanipulatedGraft);
         }
 
-        foreach (var finding in vocabulary.Text.Find(text, vocabulary.InVivoDepletionText).Where(f => f.Certainty == Certainty.Confirmed))
+        foreach (var finding in text.Find(vocabulary.InVivoDepletionText).Where(f => f.Certainty == Certainty.Confirmed))
         {
             Add(finding, RelapseRiskSignal.InVivoTCellDepletion);
         }
 
-        var reduced = vocabulary.Text.Find(text, vocabulary.ReducedIntensityText);
+        var reduced = text.Find(vocabulary.ReducedIntensityText);
         foreach (var finding in reduced)
         {
             // "conditioning was not reduced-intensity": stated as full intensity.
@@ -181,14 +185,16 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
 
         if (!reduced.Any(f => f.Certainty == Certainty.Confirmed))
         {
-            foreach (var finding in vocabulary.Text.Find(text, vocabulary.MyeloablativeText).Where(f => f.Certainty == Certainty.Confirmed))
+            foreach (var finding in text.Find(vocabulary.MyeloablativeText).Where(f => f.Certainty == Certainty.Confirmed))
             {
                 Add(finding, RelapseRiskSignal.MyeloablativeConditioning);
             }
         }
     }
 
+    private List<ScannedText> Read(List<string> texts) => texts.ConvertAll(vocabulary.Text.Read);
+
     // A transplant in the past is still a transplant: "s/p allo-HCT 2024" is historical and counts.
-    private bool Stated(string text, Regex pattern) =>
-        vocabulary.Text.Find(text, pattern).Any(f => f.Certainty is Certainty.Confirmed or Certainty.Historical);
+    private static bool Stated(ScannedText text, Regex pattern) =>
+        text.Find(pattern).Any(f => f.Certainty is Certainty.Confirmed or Certainty.Historical);
 }
