@@ -40,7 +40,7 @@ VOLUME /data
 #   typical c32 4 s + heavy c8 6 s: server+DATAS 299 MB, GCConserveMemory=5 352 MB, workstation 323 MB,
 #   workstation non-concurrent 360 MB.
 # Peak memory is live request data, not GC slack: request bodies are bounded by Cds:MaxBodyBytesInFlight (16 MB) and
-# parsed only inside the Cds:MaxConcurrentHooks slots; heavy c32 still peaks near 340 MB (bench/fixes-s19-p19-memory.md).
+# parsed only inside the Cds:MaxConcurrentHooks slots; heavy c32 still peaks near 340 MB (bench/fixes.md).
 ENV DOTNET_gcServer=1 \
     DOTNET_GCDynamicAdaptationMode=1
 

@@ -90,7 +90,7 @@ internal static class CdsServiceExtensions
 
             // A body the service is not reading yet (its call waits for the request-body budget) stays in the client's
             // socket, not in Kestrel's pinned buffers: 64 KB read ahead per connection instead of 1 MB (32 heavy
-            // connections held 31 MB of pinned memory; bench/fixes-s19-p19-memory.md).
+            // connections held 31 MB of pinned memory; bench/fixes.md).
             kestrel.Limits.MaxRequestBufferSize = RequestReadAhead;
             kestrel.Limits.MinRequestBodyDataRate = deadlines.MinBodyBytesPerSecond > 0
                 ? new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(deadlines.MinBodyBytesPerSecond, TimeSpan.FromSeconds(2))

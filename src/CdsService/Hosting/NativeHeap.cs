@@ -7,7 +7,7 @@ namespace Cds.Service.Hosting;
 /// <c>ModelInfo</c> static constructor (252 KB of IL, which any use of the R4 model runs) in ~75 MB of 64 KB arena
 /// blocks taken from glibc's main heap; freed, they stay in that heap (and in RSS) for the life of the process. Served
 /// by <c>mmap</c> instead (glibc's <c>M_MMAP_THRESHOLD</c> at 32 KB), they go back to the system when freed: 72 → 3 MB
-/// of heap after start-up (measured: bench/fixes-s19-p19-memory.md). Must run before the SDK is first used; an explicit
+/// of heap after start-up (measured: bench/fixes.md). Must run before the SDK is first used; an explicit
 /// <c>MALLOC_MMAP_THRESHOLD_</c> in the environment wins; elsewhere than glibc on Linux it does nothing.
 /// </summary>
 internal static class NativeHeap
