@@ -282,7 +282,7 @@ if phase_on signed; then
   mapfile -t client_args <"$out/jwt/client.args"
   signed_configs=("typical 8" "nondli 8")
   pools=()
-  for name in typical nondli; do pools+=("warmup-$name:3"); done
+  for name in typical nondli; do pools+=("warmup-$name:$warmup"); done
   for run in $(seq 1 "$runs"); do
     for config in "${signed_configs[@]}"; do
       read -r name conns <<<"$config"
@@ -309,7 +309,7 @@ if phase_on signed; then
   [ "$code" = 401 ] || { log "the signed service accepted a replayed token ($code)"; exit 1; }
 
   for name in typical nondli; do
-    wrk_run warmup signed "$name" "$out/corpus/$name.json" 8 1 "$signed_url" 3 "$signed_pid" "$out/jwt/warmup-$name.tokens"
+    wrk_run warmup signed "$name" "$out/corpus/$name.json" 8 1 "$signed_url" "$warmup" "$signed_pid" "$out/jwt/warmup-$name.tokens"
   done
   log "signed: service and baseline interleaved (the same token pool sent to both, round and round to the baseline), $runs runs of ${duration}s"
   for run in $(seq 1 "$runs"); do
