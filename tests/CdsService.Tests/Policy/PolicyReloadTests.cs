@@ -92,11 +92,13 @@ public sealed class PolicyReloadTests
     [Fact]
     public async Task GivenAHookCallInProgress_WhenARevisionIsSwappedIn_ThenTheCallIsAnsweredWholeByTheRevisionItStartedWith()
     {
-        // Arrange: the EHR holds the procedures query for 3 s, long enough to swap a revision in meanwhile.
+        // Arrange: the EHR holds the procedures query for 7 s, long enough to swap a revision in meanwhile (a reload
+        // compiles the policy's text patterns; on a loaded CI machine the swap once came after the 3 s this held before).
         using var folder = new PolicyFolder(withVariant: false);
         using var factory = new CdsServiceFactory()
             .With("Cds:PolicyFolder", folder.Path)
             .With("Cds:PolicyReloadDebounce", "00:00:00.100")
+            .With("Cds:Deadlines:HookBudget", "00:00:15")
             .With("Cds:Fhir:RequestTimeout", "00:00:09")
             .With("Cds:Fhir:HookBudget", "00:00:10");
         using var client = factory.CreateSignedClient();
@@ -104,7 +106,7 @@ public sealed class PolicyReloadTests
         var procedures = request["prefetch"]!["procedures"]!.ToJsonString();
         request["prefetch"]!.AsObject().Remove("procedures");
         request["fhirServer"] = factory.FhirBase;
-        Hooks.Serve(factory.Ehr, "procedures", procedures, delay: TimeSpan.FromSeconds(3));
+        Hooks.Serve(factory.Ehr, "procedures", procedures, delay: TimeSpan.FromSeconds(7));
 
         // Act: the call starts (its query reaches the EHR), then the revision is written and seen serving.
         var call = Hooks.PostAsync(client, Hooks.SignService, request);
