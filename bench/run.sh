@@ -60,20 +60,21 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 command -v curl >/dev/null 2>&1 || { log "curl is required"; exit 1; }
 
-# --- five free ports on loopback, from BENCH_PORT up (another server may hold one) ----------------------------------
+# --- seven free ports on loopback, from BENCH_PORT up (another server may hold one) ---------------------------------
 listening() { (exec 3<>"/dev/tcp/$host/$1") 2>/dev/null; }
 for attempt in $(seq 0 40); do
-  candidate=$((port + 5 * attempt))
+  candidate=$((port + 7 * attempt))
   free=1
-  for offset in 0 1 2 3 4; do listening $((candidate + offset)) && free=0; done
+  for offset in 0 1 2 3 4 5 6; do listening $((candidate + offset)) && free=0; done
   [ "$free" = 1 ] && break
-  [ "$attempt" -eq 40 ] && { log "no five free ports from $port"; exit 1; }
+  [ "$attempt" -eq 40 ] && { log "no seven free ports from $port"; exit 1; }
 done
 svc_port=$candidate
 base_port=$((candidate + 1))
 ehr_port=$((candidate + 2))
 signed_port=$((candidate + 3))
 deadline_port=$((candidate + 4)) # and the next one, for its slow EHR
+floor_port=$((candidate + 6))      # the baseline that also parses the request once (--parse true)
 
 # --- build (own artifacts path: never collides with artifacts/) --------------------------------------------------
 rm -rf "$out/corpus" "$out/responses" "$out/data" "$out/data-signed" "$out/jwt" "$out/deadline" "$out/bdn" "$out/logs" "$out/results.jsonl" "$out/meta.env"
@@ -203,6 +204,8 @@ if [ "$need_servers" = 1 ]; then
   done
   start baseline "$(bin Cds.Baseline)" dotnet Cds.Baseline.dll --urls "http://$host:$base_port" --responses "$out/responses"
   wait_up "http://$host:$base_port/" "$baseline_pid"
+  start parsefloor "$(bin Cds.Baseline)" dotnet Cds.Baseline.dll --urls "http://$host:$floor_port" --responses "$out/responses" --parse true
+  wait_up "http://$host:$floor_port/" "$parsefloor_pid"
 fi
 
 # --- load --------------------------------------------------------------------------------------------------------
@@ -231,6 +234,7 @@ if phase_on prefetch; then
   for name in "${server_corpora[@]}"; do
     wrk_run warmup service "$name" "$out/corpus/$name.json" 8 1 "$service_url" "$warmup" "$service_pid"
     wrk_run warmup baseline "$name" "$out/corpus/$name.json" 8 1 "http://$host:$base_port/$name" 3 "$baseline_pid"
+    wrk_run warmup parsefloor "$name" "$out/corpus/$name.json" 8 1 "http://$host:$floor_port/$name" 3 "$parsefloor_pid"
   done
 
   log "end to end with prefetch: ${#prefetch_configs[@]} configurations, service and baseline interleaved, $runs runs of ${duration}s"
@@ -239,10 +243,15 @@ if phase_on prefetch; then
       read -r name conns <<<"$config"
       wrk_run prefetch service "$name" "$out/corpus/$name.json" "$conns" "$run" "$service_url" "$duration" "$service_pid"
       wrk_run prefetch baseline "$name" "$out/corpus/$name.json" "$conns" "$run" "http://$host:$base_port/$name" "$duration" "$baseline_pid"
+      # The floor of reading the request once, for the issue's four rows only.
+      case "$config" in "typical 8" | "nondli 8" | "heavy 1" | "scale10 1")
+        wrk_run prefetch parsefloor "$name" "$out/corpus/$name.json" "$conns" "$run" "http://$host:$floor_port/$name" "$duration" "$parsefloor_pid" ;;
+      esac
     done
   done
   record_rss service "$service_pid" "prefetch"
   record_rss baseline "$baseline_pid" "prefetch"
+  record_rss parsefloor "$parsefloor_pid" "prefetch"
 fi
 
 if phase_on scaling; then
@@ -331,6 +340,7 @@ if [ -f "$out/logs/service.log" ]; then
 fi
 [ -n "${fakeehr_pid:-}" ] && stop "$fakeehr_pid"
 [ -n "${baseline_pid:-}" ] && stop "$baseline_pid"
+[ -n "${parsefloor_pid:-}" ] && stop "$parsefloor_pid"
 
 # --- overload: no call past the budget (bench/deadline-load.sh, its own service), nothing else running -------------
 if phase_on deadline; then

@@ -62,6 +62,7 @@ internal sealed class ReportWriter(Results results)
         Machine();
         Method();
         Headline();
+        ReadOnceFloor();
         Signed();
         WithPrefetch();
         WithoutPrefetch();
@@ -235,6 +236,38 @@ internal sealed class ReportWriter(Results results)
             Line($"Time per resource: {fit.SlopeUs:0.0} µs (slope of the linear fit over the scale corpora, below){(floor is { } f ? $"; the Firely floor is {f:0.0} µs per resource (`FloorBenchmarks.FirelyAllResources`, heavy ÷ 2,000): {fit.SlopeUs / f:0.0} × floor" : string.Empty)}.");
             Line();
         }
+    }
+
+    // The floor of "reading the request once": the baseline that also parses the body as strict JSON (Cds.Baseline
+    // --parse true), interleaved with the service and the plain baseline, for the issue's four rows.
+    private void ReadOnceFloor()
+    {
+        if (!results.Select("prefetch", "parsefloor", "nondli", 8).Any())
+        {
+            return;
+        }
+
+        Line($"### The floor of reading the request once");
+        Line();
+        Line($"A third server in the same interleaved runs: the baseline that also reads the body into one buffer, checks it as UTF-8 and parses it as strict JSON (`JsonDocument`, depth 64, duplicate keys refused), as the service must before it can answer anything (`Cds.Baseline --parse true`). It writes no ledger row. Its ratio to the plain baseline is the most any service that reads the request could reach.");
+        Line();
+        Line($"| Work | Read-once floor req/s | Floor ÷ baseline | Floor CPU µs per call | Floor CPU above the baseline, µs per call | Service ÷ floor |");
+        Line($"|---|---|---|---|---|---|");
+        (string Corpus, int Conns, string Label)[] rows =
+        [
+            ("typical", 8, "typical patient (50 resources), c = 8"),
+            ("nondli", 8, "same prefetch, a non-DLI order (CBC), c = 8"),
+            ("heavy", 1, "heavy patient (2,000 resources), c = 1"),
+            ("scale10", 1, "10 resources, c = 1"),
+        ];
+        foreach (var (corpus, conns, label) in rows)
+        {
+            var floor = results.Select("prefetch", "parsefloor", corpus, conns).ToList();
+            var overFloor = Spread.Of(results.Select("prefetch", "service", corpus, conns).Join(floor, s => s.Run, f => f.Run, (s, f) => s.Stats.Rps / f.Stats.Rps));
+            Line($"| {label} | {Spread.Of(floor.Select(r => r.Stats.Rps)).Format("0")} | {Ratio("prefetch", "parsefloor", corpus, conns).Format("P0")} | {Spread.Of(floor.Select(CpuUs)).Format("0")} | {CpuAbove("prefetch", "parsefloor", corpus, conns).Format("0")} | {overFloor.Format("P0")} |");
+        }
+
+        Line();
     }
 
     private void Signed()

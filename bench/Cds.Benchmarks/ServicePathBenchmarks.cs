@@ -16,10 +16,13 @@ namespace Cds.Bench.Micro;
 /// <summary>
 /// "Where the time goes", on the path a hook call really takes: the service composed as Program.cs composes it, its own
 /// singletons (<c>HookHandler</c>, <c>PatientDataGatherer</c>, <c>CoverageEngine</c>) called as the endpoint calls them.
-/// <c>Hook</c> is one whole call in process (body → JsonDocument → <c>HookHandler.HandleAsync</c> → response bytes);
-/// no HTTP, no ledger write, logging switched off. The steps: <c>ParseRequest</c> (JsonDocument, HookRequest, draft
-/// orders), <c>ReadRecord</c> (prefetch gathered and read: screening, Firely for what the policy reads, facts) and
-/// <c>Decide</c> (each policy order's decision). What is left of <c>Hook</c> is the flow and the answer's rendering.
+/// <c>Hook</c> is one whole call in process (body checked and parsed by <c>JsonBody.Parse</c>, as the endpoint does, →
+/// <c>HookHandler.HandleAsync</c> → response bytes); no HTTP, no ledger write, logging switched off. The steps:
+/// <c>ParseRequest</c> (the body's checks and JsonDocument with its duplicate-key check, HookRequest, draft orders read as
+/// the handler reads them), <c>ReadRecord</c> (prefetch gathered, the one JSON pass that binds it to the patient and
+/// finds the Coverages, and, only when a policy order is in scope, the record read: screening, Firely for what the
+/// policy reads, facts) and <c>Decide</c> (each policy order's decision). What is left of <c>Hook</c> is the flow and
+/// the answer's rendering.
 /// Patients: typical (50 resources), nondli (the same prefetch, a CBC order: no policy order, an ungoverned-order
 /// assertion), heavy (2,000).
 /// </summary>
@@ -27,11 +30,10 @@ namespace Cds.Bench.Micro;
 public class ServicePathBenchmarks
 {
     private const string ServiceId = "dli-coverage-order-sign";
-    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 64 };
-
     private ServiceHost _host = null!;
     private HookHandler _handler = null!;
     private PatientDataGatherer _gatherer = null!;
+    private PolicySet _policies = null!;
     private CoverageEngine _engine = null!;
     private ServiceDefinition _service = null!;
     private byte[] _body = [];
@@ -49,12 +51,13 @@ public class ServicePathBenchmarks
         _host = ServiceHost.StartAsync([]).GetAwaiter().GetResult();
         _handler = _host.Services.GetRequiredService<HookHandler>();
         _gatherer = _host.Services.GetRequiredService<PatientDataGatherer>();
-        _engine = _host.Services.GetRequiredService<PolicyLibrary>().Current.Policies[0];
+        _policies = _host.Services.GetRequiredService<PolicyLibrary>().Current;
+        _engine = _policies.Policies[0];
         _service = _host.Services.GetRequiredService<DiscoveryDocument>().Find(ServiceId) ?? throw new InvalidOperationException("no service " + ServiceId);
         _body = Corpora.RequestBody(Patient);
-        _document = JsonDocument.Parse(_body, ReadOptions);
+        _document = Parse(_body);
         _request = HookRequest.Parse(_document.RootElement, out var error) ?? throw new InvalidOperationException(error);
-        if (!DraftOrder.TryParseBundle(_request.DraftOrders, out var orders, out error))
+        if (!DraftOrder.TryParseBundle(_request.DraftOrders, _policies.MayGovern, out var orders, out error))
         {
             throw new InvalidOperationException(error);
         }
@@ -82,7 +85,7 @@ public class ServicePathBenchmarks
     [Benchmark]
     public async Task<byte[]> Hook()
     {
-        using var document = JsonDocument.Parse(_body, ReadOptions);
+        using var document = Parse(_body);
         var call = new HookCall(ServiceId, document.RootElement, new Uri(ServiceHost.PublicBaseUrl), new ClaimsPrincipal(new ClaimsIdentity()), TimeSpan.FromSeconds(5));
         return await _handler.HandleAsync(call, CancellationToken.None) switch
         {
@@ -92,24 +95,35 @@ public class ServicePathBenchmarks
         };
     }
 
-    /// <summary>The body parsed (JsonDocument), the hook request and its draft orders read.</summary>
+    /// <summary>The body checked and parsed as the endpoint parses it, the hook request and its draft orders read as the handler reads them.</summary>
     [Benchmark]
     public int ParseRequest()
     {
-        using var document = JsonDocument.Parse(_body, ReadOptions);
+        using var document = Parse(_body);
         var request = HookRequest.Parse(document.RootElement, out var error) ?? throw new InvalidOperationException(error);
-        return DraftOrder.TryParseBundle(request.DraftOrders, out var orders, out _) ? orders.Count : -1;
+        return DraftOrder.TryParseBundle(request.DraftOrders, _policies.MayGovern, out var orders, out _) ? orders.Count : -1;
     }
 
-    /// <summary>The prefetch gathered (no query: all of it is in the request) and read into facts by the engine.</summary>
+    /// <summary>
+    /// The prefetch gathered (no query: all of it is in the request), bound to the patient by the index pass, and read
+    /// into facts by the engine only when a policy order is in scope (as <c>HookHandler</c> does): the resources counted.
+    /// </summary>
     [Benchmark]
     public async Task<int> ReadRecord() => (await Read()).Resources;
 
     private async Task<PatientRecordRead> Read()
     {
         var data = await _gatherer.GatherAsync(_service, _request, TimeSpan.FromSeconds(5), CancellationToken.None);
-        return await _engine.ReadAsync(data, _request.PatientId, PatientDataGatherer.Gaps(_service, data), CancellationToken.None);
+        var index = HookHandler.Bind(data, _request);
+        if (_policyOrders.Count == 0)
+        {
+            return new PatientRecordRead(index.Count, new ClinicalFacts(), [], []);
+        }
+
+        return await _engine.ReadAsync(data with { Keyed = index.Items }, _request.PatientId, PatientDataGatherer.Gaps(_service, data), CancellationToken.None);
     }
+
+    private static JsonDocument Parse(byte[] body) => JsonBody.Parse(body).Document ?? throw new InvalidOperationException("the corpus body is not strict JSON");
 
     /// <summary>Each policy order decided from the facts (none for the CBC).</summary>
     [Benchmark]

@@ -126,8 +126,7 @@ internal sealed partial class HookHandler(
         // Completed DTR answers in prefetch are read with the chart (clinician-attested evidence). One pass over the
         // JSON binds the data to the patient and finds the Coverages; the record is read into facts only when a policy
         // order is in scope (a call with none needs only the Coverage).
-        var answers = DtrAnswers.FromPrefetch(request.Prefetch).Select(a => new KeyedItem(DtrAnswers.PrefetchKey, a));
-        var index = PatientDataIndex.Build([.. data.Keyed, .. answers], request.PatientId);
+        var index = Bind(data, request);
         var gaps = PatientDataGatherer.Gaps(service, data);
         var bound = data with { Keyed = index.Items };
 
@@ -178,6 +177,13 @@ internal sealed partial class HookHandler(
         }
 
         return answer.Outcome with { Trace = Stage("answer") };
+    }
+
+    /// <summary>The one JSON pass over a call's data and its completed DTR answers: bound to the patient, counted, the Coverages set apart.</summary>
+    internal static PatientDataIndex Bind(PatientData data, HookRequest request)
+    {
+        var answers = DtrAnswers.FromPrefetch(request.Prefetch).Select(a => new KeyedItem(DtrAnswers.PrefetchKey, a));
+        return PatientDataIndex.Build([.. data.Keyed, .. answers], request.PatientId);
     }
 
     private sealed record ValidCall(ServiceDefinition Service, HookRequest Request, IReadOnlyList<DraftOrder> Orders);
