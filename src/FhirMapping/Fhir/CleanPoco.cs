@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using LinqExpression = System.Linq.Expressions.Expression;
 using System.Reflection;
 using Hl7.Fhir.Model;
 
@@ -15,12 +16,12 @@ namespace Cds.FhirMapping.Fhir;
 /// <remarks>
 /// <para>Why it is cheaper: <see cref="PocoShape"/> walks <c>Base.EnumerateElements()</c>, one nested iterator per class
 /// level and an empty dictionary per leaf, and looks up the class mapping of every node (about 160 bytes and 85 ns a
-/// node on a typical record). This walk reads the mapped element properties through delegates built once per type and
-/// allocates nothing.</para>
+/// node on a typical record). This walk reads the fields behind the mapped elements through delegates compiled once per
+/// type and allocates nothing (a list property's getter would create an empty list: its field is read instead).</para>
 /// <para>Why it visits the same children: without overflow, no element of a node is parked in overflow, so
-/// <c>EnumerateElements()</c> yields exactly the node's non-empty mapped elements (each an <c>…Element</c> property:
-/// a <see cref="Base"/> or a list of them), and their getters cannot throw (they throw only for a value kept in
-/// overflow). The primitive's own value is not a child; it is checked as <see cref="PocoShape"/> checks it.</para>
+/// <c>EnumerateElements()</c> yields exactly the node's non-empty mapped elements, read from the same fields (each a
+/// <see cref="Base"/> or a list of them, never the overflow placeholder, which is there only beside overflow). The
+/// primitive's own value is not a child; it is checked as <see cref="PocoShape"/> checks it.</para>
 /// </remarks>
 internal static class CleanPoco
 {
@@ -137,17 +138,28 @@ internal static class CleanPoco
                     continue;
                 }
 
-                // Every other mapped element is a Base or a list of them; anything else is a shape this walk does not know.
-                if (property.NativeProperty is not { GetMethod: { } getter } native
-                    || !(typeof(Base).IsAssignableFrom(native.PropertyType) || typeof(IEnumerable<Base>).IsAssignableFrom(native.PropertyType)))
+                // Every other mapped element is a Base or a list of them, kept in a field "_{Property}" of that type, which is
+                // what EnumerateElements reads (a list's getter would create an empty list). Anything else is a shape
+                // this walk does not know.
+                if (property.NativeProperty is not { DeclaringType: { } declaring } native
+                    || !(typeof(Base).IsAssignableFrom(native.PropertyType) || typeof(IEnumerable<Base>).IsAssignableFrom(native.PropertyType))
+                    || declaring.GetField("_" + native.Name, BindingFlags.NonPublic | BindingFlags.Instance) is not { } field
+                    || field.FieldType != native.PropertyType)
                 {
                     return new NodeShape(false, null, null, []);
                 }
 
-                children.Add(Delegate(getter, native.PropertyType));
+                children.Add(FieldReader(field));
             }
 
             return new NodeShape(true, expected, valueGetter, [.. children]);
+        }
+
+        private static Func<Base, object?> FieldReader(FieldInfo field)
+        {
+            var node = LinqExpression.Parameter(typeof(Base), "node");
+            var read = LinqExpression.Convert(LinqExpression.Field(LinqExpression.Convert(node, field.DeclaringType!), field), typeof(object));
+            return LinqExpression.Lambda<Func<Base, object?>>(read, node).Compile();
         }
 
         private static Func<Base, object?> Delegate(MethodInfo getter, Type type) =>
