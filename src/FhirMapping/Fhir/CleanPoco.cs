@@ -1,17 +1,17 @@
 using System.Collections;
 using System.Collections.Concurrent;
-using LinqExpression = System.Linq.Expressions.Expression;
 using System.Reflection;
 using Hl7.Fhir.Model;
+using LinqExpression = System.Linq.Expressions.Expression;
 
 namespace Cds.FhirMapping.Fhir;
 
 /// <summary>
 /// Whether a resource read in Ostrich mode is clean: no node has overflow, and every primitive stores a value of its
-/// own .NET type or one its typed getter reads (an instant's string). A clean resource is readable (<see cref="PocoShape"/> would walk it and find nothing), so the check is
-/// a sufficient condition for <see cref="PocoShape.IsReadable(Base)"/>, never a replacement: anything else (overflow
-/// anywhere, a stored value of another type, a node type the SDK made up) is "not known clean" and goes through
-/// <see cref="PocoShape"/>'s full walk, exactly as before.
+/// own .NET type or one its typed getter reads (an instant's string). A clean resource is readable (<see cref="PocoShape"/>
+/// would walk it and find nothing), so the check is a sufficient condition for <see cref="PocoShape.IsReadable(Base)"/>,
+/// never a replacement: anything else (overflow anywhere, a stored value the getter rejects, a node type the SDK made
+/// up) is "not known clean" and goes through <see cref="PocoShape"/>'s full walk, exactly as before.
 /// </summary>
 /// <remarks>
 /// <para>Why it is cheaper: <see cref="PocoShape"/> walks <c>Base.EnumerateElements()</c>, one nested iterator per class
@@ -90,7 +90,7 @@ internal static class CleanPoco
         }
     }
 
-    /// <summary>What the walk needs of one node type, built once: its element getters and a primitive's expected value type.</summary>
+    /// <summary>What the walk needs of one node type, built once: its element field readers and a primitive's value type and getter.</summary>
     private sealed class NodeShape
     {
         private static readonly MethodInfo GetterOf = typeof(NodeShape).GetMethod(nameof(Getter), BindingFlags.NonPublic | BindingFlags.Static)!;
