@@ -27,7 +27,8 @@ internal static class CleanPoco
 {
     private const int MaxDepth = 64;
 
-    private static readonly ConcurrentDictionary<Type, NodeShape> Shapes = new();
+    // Lazy: hook calls arriving together at start-up would otherwise each compile the same type's readers.
+    private static readonly ConcurrentDictionary<Type, Lazy<NodeShape>> Shapes = new();
 
     /// <summary>True only when every node of <paramref name="node"/> is mapped, has no overflow and holds a value its getter reads.</summary>
     public static bool IsClean(Base node) => IsClean(node, 0);
@@ -39,7 +40,7 @@ internal static class CleanPoco
             return false;
         }
 
-        var shape = Shapes.GetOrAdd(node.GetType(), NodeShape.Of);
+        var shape = Shapes.GetOrAdd(node.GetType(), static type => new Lazy<NodeShape>(() => NodeShape.Of(type))).Value;
         if (!shape.Known)
         {
             return false;
