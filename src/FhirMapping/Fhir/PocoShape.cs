@@ -22,7 +22,8 @@ internal static class PocoShape
 {
     private const int MaxDepth = 64;
 
-    public static bool IsReadable(Base node) => IsReadable(node, 0);
+    /// <summary>Whether every element of <paramref name="node"/> can be used; a clean node (<see cref="CleanPoco"/>) is, without the walk.</summary>
+    public static bool IsReadable(Base node) => CleanPoco.IsClean(node) || IsReadable(node, 0);
 
     private static bool IsReadable(Base node, int depth)
     {
