@@ -44,6 +44,14 @@ internal sealed class CdsOptions
     public int MaxConcurrentHooks { get; set; } = 8;
 
     /// <summary>
+    /// Request-body bytes a hook slot stands for: a call takes one of the <see cref="MaxConcurrentHooks"/> slots per this
+    /// many bytes of body (at least one, at most all), so a heavy body is decided with fewer others at once. Each call in
+    /// progress holds its body, a parse of it about twice its size, and the record read from it. 0: one slot a call.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(long), "0", "68719476736")]
+    public long BodyBytesPerHookSlot { get; set; } = 512L * 1024;
+
+    /// <summary>
     /// Request-body bytes of hook calls held at once, reserved before a body is read (more wait, unread, within the
     /// slot wait, then 503): bodies are read before a hook slot is taken, so without it 32 connections of 1.8 MB held 32
     /// bodies at once. 16 MB: <c>Cds:Security:MaxRequestBodyBytes</c>, 9 heavy (2,000-resource) bodies, one more than the
