@@ -120,7 +120,8 @@ public sealed class WeightedHookSlotTests
     private static CdsServiceFactory Weighted() => new CdsServiceFactory()
         .With("Cds:MaxConcurrentHooks", "2")
         .With("Cds:BodyBytesPerHookSlot", PerSlot.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .With("Cds:Deadlines:SlotWait", "00:00:03");
+        .With("Cds:Deadlines:HookBudget", "00:00:20")
+        .With("Cds:Deadlines:SlotWait", "00:00:15"); // room for a loaded machine: waits end when slots come free, not at the wait
 
     /// <summary>The sample request with <paramref name="key"/> served by the EHR (after <paramref name="delay"/>): one slot.</summary>
     private static string Small(CdsServiceFactory factory, string key, TimeSpan? delay)
