@@ -55,12 +55,12 @@ public sealed class WeightedHookSlotTests
 
         // Act
         var small = await SendAsync(client, Small(factory, "procedures", null));
-        var largeDone = large.IsCompleted;
         var largeAnswer = await large;
 
-        // Assert: the small one was decided after the large one (its query came after the large call's EHR answered), not refused.
+        // Assert: the small one was decided after the large one (its query came after the large call's EHR answered), not
+        // refused. (Not the client's view of which answer came first: the large call gives its slots back before its
+        // answer is written.)
         Assert.Equal(HttpStatusCode.OK, small.Status);
-        Assert.True(largeDone, "the small call was answered while the large one held every slot");
         Assert.Equal(HttpStatusCode.OK, largeAnswer.Status);
         var gap = QueryTime(factory, "/fhir/Procedure") - QueryTime(factory, "/fhir/Condition");
         Assert.True(gap >= TimeSpan.FromMilliseconds(1400), $"queries started {gap.TotalMilliseconds} ms apart");
