@@ -10,7 +10,11 @@ public sealed class HookGateTests
     public async Task GivenOneHookSlot_WhenTwoHooksArriveTogether_ThenTheSecondStartsOnlyAfterTheFirstIsAnswered()
     {
         // Arrange: each hook must query its conditions, which the EHR answers after 400 ms.
-        using var factory = new CdsServiceFactory().With("Cds:MaxConcurrentHooks", "1");
+        // A long slot wait: on a loaded machine the first call may take longer than the default 2.5 s.
+        using var factory = new CdsServiceFactory()
+            .With("Cds:MaxConcurrentHooks", "1")
+            .With("Cds:Deadlines:HookBudget", "00:00:20")
+            .With("Cds:Deadlines:SlotWait", "00:00:15");
         using var client = factory.CreateSignedClient();
         var conditions = Repository.Sample("order-sign-meets-criteria.json")["prefetch"]!["conditions"]!.ToJsonString();
         factory.Ehr.Given(Request.Create().WithPath("/fhir/Condition").UsingGet())

@@ -15,24 +15,13 @@ namespace Cds.Service.Contract;
 /// </summary>
 internal sealed class BodyBudget(IOptions<CdsOptions> options, IOptions<DeadlineOptions> deadlines)
 {
-    private readonly Lock _lock = new();
-    private readonly LinkedList<Waiter> _waiters = new();
-    private long _available = options.Value.MaxBodyBytesInFlight;
+    private readonly FifoSemaphore _bytes = new(options.Value.MaxBodyBytesInFlight, deadlines.Value.MaxQueuedHooks);
 
     /// <summary>The budget, in bytes.</summary>
-    public long Capacity { get; } = options.Value.MaxBodyBytesInFlight;
+    public long Capacity => _bytes.Capacity;
 
     /// <summary>Bytes not reserved now.</summary>
-    public long Available
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _available;
-            }
-        }
-    }
+    public long Available => _bytes.Available;
 
     /// <summary>
     /// A reservation of <paramref name="bytes"/>, or null when they did not come free within <paramref name="wait"/> or
@@ -43,75 +32,7 @@ internal sealed class BodyBudget(IOptions<CdsOptions> options, IOptions<Deadline
     {
         var wanted = Math.Clamp(bytes, 0, Capacity);
         var started = Stopwatch.GetTimestamp();
-        return await TakeAsync(wanted, wait, cancellationToken) ? new Reservation(this, wanted, wait, Stopwatch.GetElapsedTime(started)) : null;
-    }
-
-    private async ValueTask<bool> TakeAsync(long bytes, TimeSpan wait, CancellationToken cancellationToken)
-    {
-        Waiter waiter;
-        lock (_lock)
-        {
-            if (_waiters.Count == 0 && _available >= bytes)
-            {
-                _available -= bytes;
-                return true;
-            }
-
-            if (wait <= TimeSpan.Zero || _waiters.Count >= deadlines.Value.MaxQueuedHooks)
-            {
-                return false;
-            }
-
-            waiter = new Waiter(this, bytes);
-            waiter.Node = _waiters.AddLast(waiter);
-        }
-
-        // The wait ends when the bytes are granted (Release), the time is up or the call is cancelled; whichever comes
-        // first decides under the lock, so granted bytes are never lost and a given-up waiter is never granted.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(wait);
-        using (timeout.Token.UnsafeRegister(static state => ((Waiter)state!).Budget.GiveUp((Waiter)state!), waiter))
-        {
-            return await waiter.Granted.Task;
-        }
-    }
-
-    private void GiveUp(Waiter waiter)
-    {
-        lock (_lock)
-        {
-            if (waiter.Node?.List is null)
-            {
-                return; // already granted
-            }
-
-            _waiters.Remove(waiter.Node);
-            waiter.Node = null;
-        }
-
-        waiter.Granted.TrySetResult(false);
-        Release(0); // the head of the queue may have been waiting behind this one
-    }
-
-    private void Release(long bytes)
-    {
-        List<Waiter>? granted = null;
-        lock (_lock)
-        {
-            _available += bytes;
-            while (_waiters.First is { } head && head.Value.Bytes <= _available)
-            {
-                _available -= head.Value.Bytes;
-                _waiters.RemoveFirst();
-                head.Value.Node = null;
-                (granted ??= []).Add(head.Value);
-            }
-        }
-
-        foreach (var waiter in granted ?? [])
-        {
-            waiter.Granted.TrySetResult(true);
-        }
+        return await _bytes.TryTakeAsync(wanted, wait, cancellationToken) ? new Reservation(this, wanted, wait, Stopwatch.GetElapsedTime(started)) : null;
     }
 
     /// <summary>Bytes held by one call, grown while a chunked body is read; disposing gives them all back.</summary>
@@ -149,7 +70,7 @@ internal sealed class BodyBudget(IOptions<CdsOptions> options, IOptions<Deadline
             }
 
             var started = Stopwatch.GetTimestamp();
-            var granted = await _budget.TakeAsync(extra, _allowance - Waited, cancellationToken);
+            var granted = await _budget._bytes.TryTakeAsync(extra, _allowance - Waited, cancellationToken);
             Waited += Stopwatch.GetElapsedTime(started);
             if (granted)
             {
@@ -164,19 +85,8 @@ internal sealed class BodyBudget(IOptions<CdsOptions> options, IOptions<Deadline
             var held = Interlocked.Exchange(ref _held, -1);
             if (held >= 0)
             {
-                _budget.Release(held);
+                _budget._bytes.Release(held);
             }
         }
-    }
-
-    private sealed class Waiter(BodyBudget budget, long bytes)
-    {
-        public BodyBudget Budget { get; } = budget;
-
-        public long Bytes { get; } = bytes;
-
-        public TaskCompletionSource<bool> Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public LinkedListNode<Waiter>? Node { get; set; }
     }
 }

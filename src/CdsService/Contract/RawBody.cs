@@ -18,6 +18,9 @@ internal sealed class RawBody : IDisposable
         _length = length;
     }
 
+    /// <summary>The body's length in bytes.</summary>
+    public int Length => _length;
+
     public ReadOnlyMemory<byte> Bytes => (_rented ?? throw new ObjectDisposedException(nameof(RawBody))).AsMemory(0, _length);
 
     /// <summary>

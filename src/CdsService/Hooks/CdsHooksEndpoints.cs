@@ -100,7 +100,7 @@ internal static class CdsHooksEndpoints
         // The budget starts once the body is in (a slow client's own slowness is not the service's latency), less what
         // the call already waited for the body budget: the service's queueing is.
         var started = Stopwatch.GetTimestamp();
-        using var slot = await gate.TryEnterAsync(HookBody.WaitAllowance(deadlines) - body.Waited, cancellationToken);
+        using var slot = await gate.TryEnterAsync(body.Length, HookBody.WaitAllowance(deadlines) - body.Waited, cancellationToken);
 
         // Parsed only now: a call waiting for its slot holds its bytes, not a document as well.
         var (root, invalid) = body.Parse();

@@ -27,6 +27,9 @@ internal sealed class HookBody : IDisposable
     /// <summary>Why the body was not read (4xx, or 503 when the budget stayed spent); null when it was.</summary>
     public HookOutcome? Refusal { get; }
 
+    /// <summary>The body's length in bytes (0 when it was not read): what its hook slots are weighed by.</summary>
+    public long Length => _bytes?.Length ?? 0;
+
     /// <summary>How long the call waited for the budget: the service's own queueing, counted against the hook's budget.</summary>
     public TimeSpan Waited => _reservation?.Waited ?? TimeSpan.Zero;
 

@@ -4,45 +4,50 @@ using Microsoft.Extensions.Options;
 namespace Cds.Service.Hooks;
 
 /// <summary>
-/// Bounds how many hook calls are decided at once (<c>Cds:MaxConcurrentHooks</c>): a hook holds its request and the
-/// patient's parsed record in memory, and on a small machine more calls in flight add memory, not throughput. Bodies
-/// are read before a slot is asked for, so a slow client never holds one. A call waits at most
+/// Bounds the hook calls decided at once (<c>Cds:MaxConcurrentHooks</c> slots), weighted by body size: a call takes one
+/// slot per <c>Cds:BodyBytesPerHookSlot</c> of its body (at least one, at most all of them), because a hook holds its
+/// request, the document parsed from it and the patient's record in memory, and on a small machine more large calls in
+/// flight add memory, not throughput. Bodies are read before a slot is asked for, so a slow client never holds one.
+/// Slots are given first come, first served (a large call is not overtaken for ever by small ones); a call waits at most
 /// <see cref="DeadlineOptions.SlotWait"/> (and never past its budget), and at most
 /// <see cref="DeadlineOptions.MaxQueuedHooks"/> calls wait at once; otherwise there is no slot (the caller answers 503).
 /// </summary>
-internal sealed class HookGate(IOptions<CdsOptions> options, IOptions<DeadlineOptions> deadlines) : IDisposable
+internal sealed class HookGate(IOptions<CdsOptions> options, IOptions<DeadlineOptions> deadlines)
 {
-    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentHooks, options.Value.MaxConcurrentHooks);
-    private int _waiting;
+    private readonly FifoSemaphore _slots = new(options.Value.MaxConcurrentHooks, deadlines.Value.MaxQueuedHooks);
 
-    /// <summary>A slot, or null when none came free within <paramref name="wait"/> or too many calls are waiting.</summary>
-    public async Task<IDisposable?> TryEnterAsync(TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>Slots not taken now.</summary>
+    public long Available => _slots.Available;
+
+    /// <summary>Calls waiting for slots now.</summary>
+    public int Waiting => _slots.Waiting;
+
+    /// <summary>The slots a call with a body of <paramref name="bodyBytes"/> takes.</summary>
+    public int SlotsFor(long bodyBytes)
     {
-        if (_slots.Wait(0, CancellationToken.None))
-        {
-            return new Slot(_slots);
-        }
-
-        if (Interlocked.Increment(ref _waiting) > deadlines.Value.MaxQueuedHooks)
-        {
-            Interlocked.Decrement(ref _waiting);
-            return null;
-        }
-
-        try
-        {
-            var bounded = wait < deadlines.Value.SlotWait ? wait : deadlines.Value.SlotWait;
-            return bounded > TimeSpan.Zero && await _slots.WaitAsync(bounded, cancellationToken) ? new Slot(_slots) : null;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _waiting);
-        }
+        var perSlot = options.Value.BodyBytesPerHookSlot;
+        var slots = perSlot <= 0 ? 1 : (bodyBytes + perSlot - 1) / perSlot;
+        return (int)Math.Clamp(slots, 1, options.Value.MaxConcurrentHooks);
     }
 
-    public void Dispose() => _slots.Dispose();
+    /// <summary>
+    /// The slots for a body of <paramref name="bodyBytes"/>, or null when they did not come free within
+    /// <paramref name="wait"/> (bounded by the slot wait) or too many calls are waiting; throws when the call was cancelled.
+    /// </summary>
+    public async Task<IDisposable?> TryEnterAsync(long bodyBytes, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var slots = SlotsFor(bodyBytes);
+        var bounded = wait < deadlines.Value.SlotWait ? wait : deadlines.Value.SlotWait;
+        if (await _slots.TryTakeAsync(slots, bounded, cancellationToken))
+        {
+            return new Slots(_slots, slots);
+        }
 
-    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+        cancellationToken.ThrowIfCancellationRequested();
+        return null;
+    }
+
+    private sealed class Slots(FifoSemaphore semaphore, int count) : IDisposable
     {
         private int _released;
 
@@ -50,7 +55,7 @@ internal sealed class HookGate(IOptions<CdsOptions> options, IOptions<DeadlineOp
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                slots.Release();
+                semaphore.Release(count);
             }
         }
     }

@@ -89,13 +89,18 @@ internal static class CdsServiceExtensions
             kestrel.Limits.MaxRequestBodySize = maxBody;
 
             // A body the service is not reading yet (its call waits for the request-body budget) stays in the client's
-            // socket, not in Kestrel's pinned buffers: 64 KB read ahead per connection instead of 1 MB (32 heavy
-            // connections held 31 MB of pinned memory; bench/fixes.md).
+            // socket, not in Kestrel's pinned buffers: 64 KB read ahead per connection instead of 1 MB. This limit is
+            // for connection middleware (TLS); the socket transport has its own, below.
             kestrel.Limits.MaxRequestBufferSize = RequestReadAhead;
             kestrel.Limits.MinRequestBodyDataRate = deadlines.MinBodyBytesPerSecond > 0
                 ? new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(deadlines.MinBodyBytesPerSecond, TimeSpan.FromSeconds(2))
                 : null;
         });
+
+        // The socket transport reads up to 1 MB ahead per connection by default, into Kestrel's pinned blocks, whether
+        // or not the body is being read: 32 heavy connections waiting for the budget grew the pinned heap from 3 to
+        // ~30 MB (dotnet-counters, bench/fixes-s20-p20-memory.md).
+        builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = RequestReadAhead);
     }
 
     public static WebApplication MapHealth(this WebApplication app)

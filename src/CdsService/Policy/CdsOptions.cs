@@ -44,10 +44,19 @@ internal sealed class CdsOptions
     public int MaxConcurrentHooks { get; set; } = 8;
 
     /// <summary>
+    /// Request-body bytes a hook slot stands for: a call takes one of the <see cref="MaxConcurrentHooks"/> slots per this
+    /// many bytes of body (at least one, at most all), so a heavy body is decided with fewer others at once. Each call in
+    /// progress holds its body, a parse of it about twice its size, and the record read from it. 0: one slot a call.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(long), "0", "68719476736")]
+    public long BodyBytesPerHookSlot { get; set; } = 512L * 1024;
+
+    /// <summary>
     /// Request-body bytes of hook calls held at once, reserved before a body is read (more wait, unread, within the
     /// slot wait, then 503): bodies are read before a hook slot is taken, so without it 32 connections of 1.8 MB held 32
-    /// bodies at once. 16 MB: <c>Cds:Security:MaxRequestBodyBytes</c>, 9 heavy (2,000-resource) bodies, one more than the
-    /// hook slots, about 370 typical ones; 32 MB measured ~30 MB more peak RSS at heavy c32 (bench/fixes.md).
+    /// bodies at once. 16 MB: <c>Cds:Security:MaxRequestBodyBytes</c>, 9 heavy (2,000-resource) bodies, of which 2 are
+    /// decided at once (4 slots each, <see cref="BodyBytesPerHookSlot"/>), about 370 typical ones; 32 MB measured ~30 MB
+    /// more peak RSS at heavy c32 (bench/fixes.md); 8 MB with weighted slots no less than 16 MB (bench/fixes-s20-p20-memory.md).
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(long), "65536", "68719476736")]
     public long MaxBodyBytesInFlight { get; set; } = 16L * 1024 * 1024;
