@@ -39,11 +39,6 @@ internal sealed partial class SqliteCheckpointer(
     /// <summary>The automatic checkpoint every connection keeps, as a backstop: 20,000 pages (80 MB of WAL), reached only if the restarts fall behind.</summary>
     public const int BackstopPages = 20_000;
 
-    // Passes outside the gate before the one inside, at most, and the frames committed during a pass that count as
-    // little enough to leave to the pass inside the gate.
-    private const int MaxPassesOutside = 4;
-    private const long SmallRemainder = 64;
-
     /// <summary>
     /// The WAL restarts from its beginning once it holds this many frames (8,192: 32 MB), not at every checkpoint: a
     /// restart holds the writes up for one or two fsyncs whatever it copies, so fewer of them are fewer stalls, for a WAL
@@ -142,26 +137,10 @@ internal sealed partial class SqliteCheckpointer(
         }
     }
 
-    // Passes outside the gate while each finds much committed since the one before (a few at most), so that what is
-    // left for the pass inside the gate is what one short pass let through; then that pass, and the next commit
-    // restarts the WAL.
+    // The pass inside the gate (it copies what was committed during the pass before), then the next commit restarts the
+    // WAL.
     private async Task RestartAsync((long Log, long Checkpointed) frames)
     {
-        for (var pass = 1; pass < MaxPassesOutside; pass++)
-        {
-            var before = frames.Log;
-            if (await CheckpointOnceAsync() is not { } after)
-            {
-                return;
-            }
-
-            frames = after;
-            if (after.Log - before <= SmallRemainder)
-            {
-                break;
-            }
-        }
-
         using (await enterWrite(CancellationToken.None))
         {
             Hold();
