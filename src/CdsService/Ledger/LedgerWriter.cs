@@ -18,7 +18,7 @@ namespace Cds.Service.Ledger;
 /// in time goes to the spool.
 /// <para>
 /// With a store on this machine (<see cref="ILocalLedgerStore"/>: SQLite) three things differ. A hook waits at most
-/// <see cref="LedgerOptions.LocalWriteWait"/> (5 ms) for its commit, not <see cref="LedgerOptions.WriteWait"/>. It does
+/// <see cref="LedgerOptions.LocalWriteWait"/> (20 ms) for its commit, not <see cref="LedgerOptions.WriteWait"/>. It does
 /// not wait at all while the store's writes are held up by its own upkeep (a WAL restart, with its fsyncs): it keeps its
 /// safety copy at once and answers. And the safety copy is written to the page cache only, not fsynced: a
 /// commit of that store is itself durable against a crash of the process and not against a power loss, so the copy
