@@ -8,10 +8,11 @@ namespace Cds.Service.Ledger;
 /// that crosses 1,000 WAL pages: that commit copies the pages into the database file and fsyncs both files while the
 /// hooks of its batch wait for it. Here the connections' automatic checkpoint is raised to a backstop
 /// (<see cref="BackstopPages"/>, reached only if these checkpoints fall behind) and, every
-/// <see cref="RecordsPerCheckpoint"/> records committed, a checkpoint runs on a connection of its own in the background,
-/// in two PASSIVE passes: the first while the writer goes on committing (it copies nearly every page and neither waits
-/// for the writer nor makes it wait); the second, short, inside the write gate (only the pages committed meanwhile), so
-/// that no commit comes between it and the next write, which then starts the WAL from its beginning again. Without that
+/// <see cref="RecordsPerCheckpoint"/> records committed, a PASSIVE checkpoint runs on a connection of its own in the
+/// background while the writer goes on committing (it copies nearly every page and neither waits for the writer nor makes
+/// it wait). Once the WAL holds <see cref="RestartFrames"/> frames, a second, short pass follows inside the write gate
+/// (only the pages committed meanwhile), so that no commit comes between it and the next write, which then starts the
+/// WAL from its beginning again. Without that
 /// second pass a WAL written to without pause is never entirely checkpointed, so never restarted: it grows to the backstop,
 /// whose checkpoint then runs in a commit (measured: a 41 MB WAL and a 0.6 s p99). A crash in the middle of a checkpoint
 /// is what SQLite's WAL is made for (the WAL stays the truth until its frames are in the database file).
@@ -32,7 +33,7 @@ internal sealed partial class SqliteCheckpointer(
 {
     /// <summary>
     /// Records committed between two background checkpoints: about 2,500 WAL pages (10 MB) when each batch is one record,
-    /// far fewer when concurrent calls share batches; each checkpoint costs four fsyncs (two passes).
+    /// far fewer when concurrent calls share batches; each checkpoint costs two fsyncs (four with the pass inside the gate).
     /// </summary>
     public const int RecordsPerCheckpoint = 250;
 
@@ -73,7 +74,7 @@ internal sealed partial class SqliteCheckpointer(
     public (long Count, TimeSpan Total, TimeSpan Longest) Holds =>
         (Interlocked.Read(ref _holds), TimeSpan.FromTicks(Interlocked.Read(ref _heldTicks)), TimeSpan.FromTicks(Interlocked.Read(ref _longestHeldTicks)));
 
-    /// <summary>Checkpoints (both passes) completed (for tests and diagnostics).</summary>
+    /// <summary>Checkpoints completed, with their pass inside the gate when the WAL was due for a restart (for tests and diagnostics).</summary>
     public long Completed => Interlocked.Read(ref _completed);
 
     /// <summary>After a commit of <paramref name="records"/> records (inside the write gate): starts a checkpoint in the background when one is due and none runs.</summary>
