@@ -110,7 +110,7 @@ public class LedgerWriteBenchmarks : IDisposable
     }
 
     // Every call has its own ids (the store keeps a record once per id).
-    private static HookCallRecord Fresh(HookCallRecord template) => template with
+    internal static HookCallRecord Fresh(HookCallRecord template) => template with
     {
         Id = Guid.CreateVersion7().ToString(),
         HookInstance = Guid.NewGuid().ToString(),
@@ -118,7 +118,7 @@ public class LedgerWriteBenchmarks : IDisposable
         Cards = [.. template.Cards.Select(c => c with { Uuid = Guid.NewGuid().ToString() })],
     };
 
-    private static HookCallRecord DliCall()
+    internal static HookCallRecord DliCall()
     {
         var criteria = CriterionIds
             .Select(id => new CriterionRecord(id, $"{id} criterion label as the policy file words it", "met", $"{id} met: evidence on record (latest 2026-10-01)", [$"Observation/obs-{id}-1", $"Procedure/proc-{id}"]))
@@ -128,7 +128,7 @@ public class LedgerWriteBenchmarks : IDisposable
         return Record([decision], [new CardRecord("x", "ServiceRequest/sr-dli-001"), new CardRecord("x", "ServiceRequest/sr-dli-001")], Answer(7_000), 200);
     }
 
-    private static HookCallRecord NoPolicyOrderCall()
+    internal static HookCallRecord NoPolicyOrderCall()
     {
         var detail = new DecisionDetail([], [], [], [], []);
         var decision = new OrderDecisionRecord("ServiceRequest/sr-cbc-001", "x", "Coverage/cov-001", LedgerEntry.NotGoverned, "none", "No policy of this service governs the order.", "conditional", "no-auth", null, new DateOnly(2026, 11, 24), detail);

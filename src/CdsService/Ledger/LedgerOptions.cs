@@ -28,6 +28,18 @@ internal sealed class LedgerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan WriteWait { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// With the SQLite store, the longest a hook answer waits for its commit (at most <see cref="WriteWait"/>): past it
+    /// the hook keeps a copy of its record in the spool, written without an fsync, and answers. A SQLite commit at
+    /// <c>synchronous=NORMAL</c> is itself only in the OS page cache, so the copy is as durable as the commit it stands
+    /// in for (a crash of the process loses neither; a power loss can lose either), and a commit held up by a WAL
+    /// restart's fsyncs or a slow disk no longer holds the answer (issue 14: the p99 of the hooks). Not shorter by
+    /// default: a copy costs a few hundred µs of CPU (and its removal as much), so a bound that a commit on a busy CPU
+    /// overruns would turn an overload into a storm of copies (bench/fixes.md).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan LocalWriteWait { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Records waiting to be written, at most; past it a record is spooled to a local file instead.</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 10_000;

@@ -16,6 +16,17 @@ namespace Cds.Service.Ledger;
 /// offered again later. A record the spool cannot take either is logged as lost and counted
 /// (<c>cds.ledger.records.lost</c>): never dropped silently. At shutdown the queue is drained; whatever cannot be written
 /// in time goes to the spool.
+/// <para>
+/// With a store on this machine (<see cref="ILocalLedgerStore"/>: SQLite) three things differ. A hook waits at most
+/// <see cref="LedgerOptions.LocalWriteWait"/> (20 ms) for its commit, not <see cref="LedgerOptions.WriteWait"/>. It does
+/// not wait at all while the store's writes are held up by its own upkeep (a WAL restart, with its fsyncs): it keeps its
+/// safety copy at once and answers. And the safety copy is written to the page cache only, not fsynced: a
+/// commit of that store is itself durable against a crash of the process and not against a power loss, so the copy
+/// gives the record exactly the durability its commit would have (a SIGKILL loses nothing; a power loss can lose it, as
+/// it can lose the last commits), without a disk flush on the hook's time. With PostgreSQL, whose commit survives a
+/// power loss, the copy is fsynced as before. Safety copies are removed in the background (on this VM's ext4 an unlink
+/// is a synchronous discard of the file's blocks), never by the writer or the hook.
+/// </para>
 /// </summary>
 internal sealed partial class LedgerWriter : BackgroundService
 {
@@ -30,6 +41,7 @@ internal sealed partial class LedgerWriter : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<LedgerWriter> _logger;
     private readonly Channel<Pending> _queue;
+    private readonly ILocalLedgerStore? _local;
 
     // Records accepted and not yet committed, by assertion id: what a lookup right after the answer must still find.
     private readonly ConcurrentDictionary<string, Pending> _unwritten = new(StringComparer.Ordinal);
@@ -44,6 +56,8 @@ internal sealed partial class LedgerWriter : BackgroundService
     public LedgerWriter(ILedgerStore store, LedgerSpool spool, LedgerReadiness readiness, LedgerMetrics metrics, IOptions<LedgerOptions> options, TimeProvider time, ILogger<LedgerWriter> logger)
     {
         _store = store;
+        _local = store as ILocalLedgerStore;
+        _local?.OnWritesHeld(StopWaiting);
         _spool = spool;
         _readiness = readiness;
         _metrics = metrics;
@@ -91,11 +105,13 @@ internal sealed partial class LedgerWriter : BackgroundService
             }
         }
 
-        var remaining = _options.WriteWait - _time.GetElapsedTime(started);
+        var remaining = (_local is null ? _options.WriteWait : TimeSpan.FromTicks(Math.Min(_options.WriteWait.Ticks, _options.LocalWriteWait.Ticks)))
+            - _time.GetElapsedTime(started);
         // Wait for the write at most the remaining bound, without an exception per deferred record (SuppressThrowing: a
         // timeout or a cancellation ends the wait, it throws nothing) and without a linked token source and a delay task
         // per call.
-        if (remaining > TimeSpan.Zero && !pending.Written.Task.IsCompleted)
+        // A local store's writes held up by its upkeep: no wait (and a wait in progress ends when they become held).
+        if (remaining > TimeSpan.Zero && !pending.Written.Task.IsCompleted && _local is not { WritesHeld: true })
         {
             await pending.Written.Task.WaitAsync(remaining, _time, cancellationToken)
                 .ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
@@ -103,7 +119,7 @@ internal sealed partial class LedgerWriter : BackgroundService
 
         // Answer now if it is not written yet (or the caller went away); the record is written in the background, and
         // a copy waits in the spool first, so that a crash before the commit loses nothing.
-        var written = pending.Written.Task.IsCompletedSuccessfully;
+        var written = Volatile.Read(ref pending.State) == Pending.Done;
 
         if (!written)
         {
@@ -115,6 +131,17 @@ internal sealed partial class LedgerWriter : BackgroundService
         _metrics.HookWaited(waited);
         Log.Waited(_logger, LogText.Safe(record.HookInstance), written, waited.TotalMilliseconds);
         return written;
+    }
+
+    // The store's writes are held up (inside its write gate, on its thread): the hooks waiting for a commit stop waiting
+    // and keep their safety copies. Those waiting are the records not written yet; a record without an assertion id is
+    // not among them and waits out its (short) bound.
+    private void StopWaiting()
+    {
+        foreach (var pending in _unwritten.Values)
+        {
+            pending.Written.TrySetResult();
+        }
     }
 
     /// <summary>
@@ -148,7 +175,7 @@ internal sealed partial class LedgerWriter : BackgroundService
             return;
         }
 
-        if (await _spool.SaveSafetyCopyAsync(pending.Record, CancellationToken.None) is not { } path)
+        if (await _spool.SaveSafetyCopyAsync(pending.Record, flushToDisk: _local is null, CancellationToken.None) is not { } path)
         {
             return; // logged by the spool; the writer still has the record
         }
@@ -156,7 +183,7 @@ internal sealed partial class LedgerWriter : BackgroundService
         pending.SafetyCopy = path;
         if (Interlocked.CompareExchange(ref pending.State, Pending.Copied, Pending.Queued) != Pending.Queued)
         {
-            LedgerSpool.Remove(path); // committed meanwhile
+            _spool.RemoveLater(path); // committed meanwhile
         }
     }
 
@@ -166,7 +193,7 @@ internal sealed partial class LedgerWriter : BackgroundService
         pending.InStore = inStore;
         if (Interlocked.Exchange(ref pending.State, Pending.Done) == Pending.Copied && pending.SafetyCopy is { } copy)
         {
-            LedgerSpool.Remove(copy);
+            _spool.RemoveLater(copy);
         }
 
         pending.Written.TrySetResult();
@@ -492,6 +519,10 @@ internal sealed partial class LedgerWriter : BackgroundService
 
         public HookCallRecord Record { get; } = record;
 
+        /// <summary>
+        /// Completed when the writer has the record (committed or in its spool: <see cref="State"/> is <see cref="Done"/>),
+        /// or earlier when a local store's writes are held up: then the waits end and the record is not written yet.
+        /// </summary>
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string? SafetyCopy { get; set; }

@@ -6,9 +6,11 @@ namespace Cds.Service.Ledger;
 
 /// <summary>
 /// The embedded ledger: one SQLite file (WAL journal, foreign keys on), created on first start. For one machine; several
-/// instances need PostgreSQL. Times are kept as microseconds since 1970 (UTC) so that they compare as numbers.
+/// instances need PostgreSQL. Times are kept as microseconds since 1970 (UTC) so that they compare as numbers. A commit
+/// is durable against a crash of the process, not a power loss (<c>synchronous=NORMAL</c>), and the writes are held up
+/// while a checkpoint's second pass has the write gate (<see cref="ILocalLedgerStore"/>, <see cref="SqliteCheckpointer"/>).
 /// </summary>
-internal sealed class SqliteLedgerStore : SqlLedgerStore
+internal sealed class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerStore
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
 
@@ -37,7 +39,7 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
             Pooling = true,
             DefaultTimeout = 30, // seconds a writer waits for the file lock of another
         }.ToString();
-        _checkpointer = new SqliteCheckpointer(OpenAsync, EnterWriteAsync, logger);
+        _checkpointer = new SqliteCheckpointer(OpenAsync, EnterWriteAsync, timeProvider, logger);
     }
 
     public string FilePath { get; }
@@ -106,6 +108,13 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
 
     /// <summary>Background WAL checkpoints completed (for tests).</summary>
     internal long Checkpoints => _checkpointer.Completed;
+
+    /// <summary>How often, how long in all and at most the writes were held up by a checkpoint (diagnostics, benchmarks).</summary>
+    internal (long Count, TimeSpan Total, TimeSpan Longest) WriteHolds => _checkpointer.Holds;
+
+    public bool WritesHeld => _checkpointer.WritesHeld;
+
+    public void OnWritesHeld(Action held) => _checkpointer.OnWritesHeld(held);
 
     protected override string Json(string parameter) => parameter;
 
