@@ -8,7 +8,7 @@ namespace Cds.Service.Ledger;
 /// The embedded ledger: one SQLite file (WAL journal, foreign keys on), created on first start. For one machine; several
 /// instances need PostgreSQL. Times are kept as microseconds since 1970 (UTC) so that they compare as numbers.
 /// </summary>
-internal sealed class SqliteLedgerStore : SqlLedgerStore
+internal sealed partial class SqliteLedgerStore : SqlLedgerStore
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
 
@@ -128,6 +128,8 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore
                 _writer = null;
                 await writer.DisposeAsync();
             }
+
+            await CloseJwtIdWriterAsync();
         }
 
         await _checkpointer.DisposeAsync();
