@@ -29,8 +29,9 @@ public class JwtBenchmarks : IAsyncDisposable
     private const string HookPath = "/cds-services/dli-coverage-order-sign";
 
     // Fixed invocations: (3 warm-ups + 3 iterations + the memory diagnoser's extra one) × 1024, plus jitting and margin; a
-    // token is never sent twice (the pool running out fails the benchmark: the replay check refuses the token).
-    private const int PoolSize = 12 * 1024;
+    // token is never sent twice (the pool running out fails the benchmark: the replay check refuses the token). A smaller
+    // pool (CDS_BENCH_JWT_POOL) keeps the setup short for a run under valgrind (--cpu-per-op with a few hundred ops).
+    private static readonly int PoolSize = int.TryParse(Environment.GetEnvironmentVariable("CDS_BENCH_JWT_POOL"), out var pool) && pool > 2 ? pool : 12 * 1024;
 
     private ECDsa _key = null!;
     private ECDsa _verifier = null!;

@@ -304,7 +304,9 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
         return results;
     }
 
-    public async Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _jwtIdSql = new();
+
+    public virtual async Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var results = new bool[ids.Count];
@@ -328,25 +330,16 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
         await using var connection = await OpenAsync(cancellationToken);
         foreach (var chunk in unique.Chunk(MaxParameters / 3))
         {
+            // The statement's text for a number of ids is built once per store, so is each parameter name.
             var parameters = new List<Parameter>(chunk.Length * 3 + 1) { T("@now", now) };
-            var values = new System.Text.StringBuilder();
             for (var i = 0; i < chunk.Length; i++)
             {
-                values.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@i{i}, @j{i}, @e{i})");
-                parameters.Add(P($"@i{i}", chunk[i].Issuer));
-                parameters.Add(P($"@j{i}", chunk[i].Jti));
-                parameters.Add(T($"@e{i}", chunk[i].Expires));
+                parameters.Add(P(ParameterName(i, 0), chunk[i].Issuer));
+                parameters.Add(P(ParameterName(i, 1), chunk[i].Jti));
+                parameters.Add(T(ParameterName(i, 2), chunk[i].Expires));
             }
 
-            await using var command = Command(
-                connection,
-                null,
-                $"""
-                INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES {values}
-                ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE jwt_replay.expires_at < @now
-                RETURNING issuer, jti
-                """,
-                parameters);
+            await using var command = Command(connection, null, _jwtIdSql.GetOrAdd(chunk.Length, JwtIdInsertSql), parameters);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -355,6 +348,23 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
         }
 
         return results;
+    }
+
+    // INSERT … VALUES (@r0c0, @r0c1, @r0c2), (@r1c0, …) … for that many ids: a new id is inserted, a known one taken over
+    // only once it expired; RETURNING names the ids recorded.
+    private static string JwtIdInsertSql(int rows)
+    {
+        var values = new System.Text.StringBuilder();
+        for (var r = 0; r < rows; r++)
+        {
+            values.Append(r == 0 ? "(" : ", (").AppendJoin(", ", ParameterName(r, 0), ParameterName(r, 1), ParameterName(r, 2)).Append(')');
+        }
+
+        return $"""
+            INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES {values}
+            ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE jwt_replay.expires_at < @now
+            RETURNING issuer, jti
+            """;
     }
 
     public async Task<LedgerPurgeResult> PurgeAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken)

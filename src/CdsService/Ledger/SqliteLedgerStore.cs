@@ -10,7 +10,7 @@ namespace Cds.Service.Ledger;
 /// is durable against a crash of the process, not a power loss (<c>synchronous=NORMAL</c>), and the writes are held up
 /// while a checkpoint's second pass has the write gate (<see cref="ILocalLedgerStore"/>, <see cref="SqliteCheckpointer"/>).
 /// </summary>
-internal sealed class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerStore
+internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerStore
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
 
@@ -137,6 +137,8 @@ internal sealed class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerStore
                 _writer = null;
                 await writer.DisposeAsync();
             }
+
+            await CloseJwtIdWriterAsync();
         }
 
         await _checkpointer.DisposeAsync();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -27,6 +28,7 @@ internal static class JwtShape
     private static readonly string[] StringHeaders = ["alg", "kid", "typ", "jku", "cty"];
     private static readonly string[] StringClaims = ["iss", "jti", "sub", "tenant"];
     private static readonly string[] TimeClaims = ["exp", "iat", "nbf"];
+    private static readonly SearchValues<char> Base64UrlAlphabet = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     /// <summary>Null when <paramref name="token"/> has the shape of a CDS client JWT; otherwise why not (no token text in it).</summary>
     public static string? Check(string token)
@@ -41,18 +43,22 @@ internal static class JwtShape
             return $"the bearer token is longer than {MaxTokenLength} characters";
         }
 
-        var parts = token.Split('.');
-        if (parts.Length == 5)
+        // The parts as spans of the token (no copies): a JWS has two dots, a JWE four.
+        var dots = token.AsSpan().Count('.');
+        if (dots == 4)
         {
             return "the bearer token is an encrypted JWT (JWE); a signed JWT (JWS) is required";
         }
 
-        if (parts.Length != 3)
+        if (dots != 2)
         {
             return "the bearer token is not a JWT (three dot-separated parts)";
         }
 
-        if (parts[2].Length == 0)
+        var first = token.IndexOf('.', StringComparison.Ordinal);
+        var second = token.IndexOf('.', first + 1);
+        var signature = token.AsSpan(second + 1);
+        if (signature.IsEmpty)
         {
             return "the JWT is unsigned";
         }
@@ -61,11 +67,11 @@ internal static class JwtShape
         JsonDocument? payload = null;
         try
         {
-            return Json(parts[0], "header", out header)
-                ?? Json(parts[1], "payload", out payload)
+            return Json(token.AsSpan(0, first), "header", out header)
+                ?? Json(token.AsSpan(first + 1, second - first - 1), "payload", out payload)
                 ?? Header(header!.RootElement)
                 ?? Payload(payload!.RootElement)
-                ?? (IsBase64Url(parts[2]) ? null : "the JWT signature is not base64url");
+                ?? (IsBase64Url(signature) ? null : "the JWT signature is not base64url");
         }
         finally
         {
@@ -131,7 +137,7 @@ internal static class JwtShape
         return null;
     }
 
-    private static string? Json(string part, string name, out JsonDocument? document)
+    private static string? Json(ReadOnlySpan<char> part, string name, out JsonDocument? document)
     {
         document = null;
         if (!IsBase64Url(part))
@@ -184,6 +190,7 @@ internal static class JwtShape
         }
     }
 
-    private static bool IsBase64Url(string part) =>
-        part.Length > 0 && part.Length % 4 != 1 && part.All(c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
+    // One vectorized scan, not a character enumerator per part.
+    private static bool IsBase64Url(ReadOnlySpan<char> part) =>
+        part.Length > 0 && part.Length % 4 != 1 && !part.ContainsAnyExcept(Base64UrlAlphabet);
 }
