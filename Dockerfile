@@ -39,8 +39,11 @@ VOLUME /data
 #   GCHeapCount=1 620 MB, GCHeapHardLimit=160 MB aborted out of memory (so: no hard limit);
 #   typical c32 4 s + heavy c8 6 s: server+DATAS 299 MB, GCConserveMemory=5 352 MB, workstation 323 MB,
 #   workstation non-concurrent 360 MB.
-# Peak memory is live request data, not GC slack: request bodies are bounded by Cds:MaxBodyBytesInFlight (16 MB) and
-# parsed only inside the Cds:MaxConcurrentHooks slots; heavy c32 still peaks near 340 MB (bench/fixes.md).
+# Request bodies are bounded by Cds:MaxBodyBytesInFlight (16 MB) and parsed only inside the Cds:MaxConcurrentHooks
+# slots, a call taking one slot per Cds:BodyBytesPerHookSlot (512 KB) of body. In the third round (bench/fixes.md) the
+# heap grew with what each heavy call allocates (~40 MB) more than with what is live, and none of the GC knobs tried
+# (gen0 size, GCConserveMemory, a heap hard limit, workstation GC, one heap) moved the peak beyond the noise:
+# bench/peak-rss.sh (heavy c32 then typical c32) peaks at 292-312 MB.
 ENV DOTNET_gcServer=1 \
     DOTNET_GCDynamicAdaptationMode=1
 
