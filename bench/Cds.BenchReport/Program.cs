@@ -200,7 +200,7 @@ namespace Cds.Bench.Report
                 {
                     yield return ("prefetch", "service", corpus, conns);
                     yield return ("prefetch", "baseline", corpus, conns);
-                    if ((corpus, conns) is ("typical", 8) or ("nondli", 8) or ("heavy", 1) or ("scale10", 1))
+                    if (ReportWriter.IssueRows.Any(r => r.Corpus == corpus && r.Conns == conns))
                     {
                         yield return ("prefetch", "parsefloor", corpus, conns);
                     }

@@ -204,6 +204,15 @@ internal sealed class ReportWriter(Results results)
         Line();
     }
 
+    // The issue's four rows (its table), in the headline and the read-once floor; run.sh measures the floor for these.
+    internal static readonly (string Corpus, int Conns, string Label)[] IssueRows =
+    [
+        ("typical", 8, "typical patient (50 resources), c = 8"),
+        ("nondli", 8, "same prefetch, a non-DLI order (CBC), c = 8"),
+        ("heavy", 1, "heavy patient (2,000 resources), c = 1"),
+        ("scale10", 1, "10 resources, c = 1"),
+    ];
+
     private void Headline()
     {
         if (!Ran("prefetch"))
@@ -215,14 +224,7 @@ internal sealed class ReportWriter(Results results)
         Line();
         Line($"| Work | Service req/s | Baseline req/s, same body | Service ÷ baseline | Service p99 ms | Service CPU µs per call | Baseline CPU µs per call | CPU above the baseline, µs per call |");
         Line($"|---|---|---|---|---|---|---|---|");
-        (string Corpus, int Conns, string Label)[] rows =
-        [
-            ("typical", 8, "typical patient (50 resources), c = 8"),
-            ("nondli", 8, "same prefetch, a non-DLI order (CBC), c = 8"),
-            ("heavy", 1, "heavy patient (2,000 resources), c = 1"),
-            ("scale10", 1, "10 resources, c = 1"),
-        ];
-        foreach (var (corpus, conns, label) in rows)
+        foreach (var (corpus, conns, label) in IssueRows)
         {
             var service = results.Select("prefetch", "service", corpus, conns).ToList();
             var baseline = results.Select("prefetch", "baseline", corpus, conns).ToList();
@@ -253,14 +255,7 @@ internal sealed class ReportWriter(Results results)
         Line();
         Line($"| Work | Read-once floor req/s | Floor ÷ baseline | Floor CPU µs per call | Floor CPU above the baseline, µs per call | Service ÷ floor |");
         Line($"|---|---|---|---|---|---|");
-        (string Corpus, int Conns, string Label)[] rows =
-        [
-            ("typical", 8, "typical patient (50 resources), c = 8"),
-            ("nondli", 8, "same prefetch, a non-DLI order (CBC), c = 8"),
-            ("heavy", 1, "heavy patient (2,000 resources), c = 1"),
-            ("scale10", 1, "10 resources, c = 1"),
-        ];
-        foreach (var (corpus, conns, label) in rows)
+        foreach (var (corpus, conns, label) in IssueRows)
         {
             var floor = results.Select("prefetch", "parsefloor", corpus, conns).ToList();
             var overFloor = Spread.Of(results.Select("prefetch", "service", corpus, conns).Join(floor, s => s.Run, f => f.Run, (s, f) => s.Stats.Rps / f.Stats.Rps));
