@@ -99,7 +99,7 @@ internal static class CdsServiceExtensions
 
         // The socket transport reads up to 1 MB ahead per connection by default, into Kestrel's pinned blocks, whether
         // or not the body is being read: 32 heavy connections waiting for the budget grew the pinned heap from 3 to
-        // ~30 MB (dotnet-counters, bench/fixes-s20-p20-memory.md).
+        // ~30 MB (dotnet-counters; bench/fixes.md, third round).
         builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = RequestReadAhead);
     }
 

@@ -1,14 +1,8 @@
-using Microsoft.Data.Sqlite;
-
 namespace Cds.Service.Ledger;
 
-/// <summary>The JWT replay record of the SQLite ledger: a prepared statement on a kept-open connection (<see cref="SqliteJwtIdWriter"/>).</summary>
+/// <summary>The JWT replay record of the SQLite ledger: a prepared statement on the writer's own connection (<see cref="SqliteWriterConnection.RecordJwtIds"/>).</summary>
 internal sealed partial class SqliteLedgerStore
 {
-    // Opened on the first signed call; used and replaced under the write gate.
-    private SqliteJwtIdWriter? _jwtIds;
-
-    // A failed write closes the connection: the next batch starts from a fresh one (and a freshly prepared statement).
     public override async Task<IReadOnlyList<bool>> TryRecordJwtIdsAsync(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -19,28 +13,7 @@ internal sealed partial class SqliteLedgerStore
         }
 
         using var gate = await EnterWriteAsync(cancellationToken);
-        var writer = _jwtIds ??= new SqliteJwtIdWriter((SqliteConnection)await OpenAsync(cancellationToken), Time);
-        try
-        {
-            writer.Record(ids, now, recorded);
-        }
-        catch
-        {
-            _jwtIds = null;
-            await writer.DisposeAsync();
-            throw;
-        }
-
+        await WithWriterAsync(writer => writer.RecordJwtIds(ids, now, recorded), cancellationToken);
         return recorded;
-    }
-
-    // Called under the write gate when the store is disposed.
-    private async ValueTask CloseJwtIdWriterAsync()
-    {
-        if (_jwtIds is { } writer)
-        {
-            _jwtIds = null;
-            await writer.DisposeAsync();
-        }
     }
 }

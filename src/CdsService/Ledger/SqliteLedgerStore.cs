@@ -86,15 +86,23 @@ internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerSt
         return new Release(gate);
     }
 
-    // One prepared single-row insert per table on the writer's own connection, every row in one transaction. A failed
-    // write closes that connection: the next one starts from a fresh connection (and freshly prepared statements).
+    // One prepared single-row insert per table on the writer's own connection, every row in one transaction.
     protected override async Task WriteRowsAsync(IReadOnlyList<TableRows> tables, CancellationToken cancellationToken)
     {
         using var gate = await EnterWriteAsync(cancellationToken);
-        var writer = _writer ??= new SqliteWriterConnection((SqliteConnection)await OpenAsync(cancellationToken), SingleRowInsert);
+        await WithWriterAsync(writer => writer.Write(tables), cancellationToken);
+
+        _checkpointer.Committed(tables.Count > 0 ? tables[0].Rows.Count : 0);
+    }
+
+    // Runs a write on the writer's own connection, opened on first use. A failed write closes that connection: the next
+    // one starts from a fresh connection (and freshly prepared statements). Called under the write gate.
+    private async Task WithWriterAsync(Action<SqliteWriterConnection> write, CancellationToken cancellationToken)
+    {
+        var writer = _writer ??= new SqliteWriterConnection((SqliteConnection)await OpenAsync(cancellationToken), SingleRowInsert, Time);
         try
         {
-            writer.Write(tables);
+            write(writer);
         }
         catch
         {
@@ -102,8 +110,6 @@ internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerSt
             await writer.DisposeAsync();
             throw;
         }
-
-        _checkpointer.Committed(tables.Count > 0 ? tables[0].Rows.Count : 0);
     }
 
     /// <summary>Background WAL checkpoints completed (for tests).</summary>
@@ -137,8 +143,6 @@ internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerSt
                 _writer = null;
                 await writer.DisposeAsync();
             }
-
-            await CloseJwtIdWriterAsync();
         }
 
         await _checkpointer.DisposeAsync();

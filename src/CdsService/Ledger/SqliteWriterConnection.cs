@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.Data.Sqlite;
 
 namespace Cds.Service.Ledger;
@@ -8,11 +9,20 @@ namespace Cds.Service.Ledger;
 /// gains nothing from multi-row SQL (there is no round trip to save), while a statement text that changes with the batch
 /// size is parsed again for every batch and a multi-row statement's hundreds of named parameters are each looked up by a
 /// linear scan (issue 14's profile). Here the SQL is parsed once per connection, the parameter objects are made once,
-/// and a statement has at most 20 parameters. Used under the store's write gate only (one thread at a time).
+/// and a statement has at most 20 parameters. The JWT replay record has its prepared statement here too
+/// (<see cref="RecordJwtIds"/>). Used under the store's write gate only (one thread at a time).
 /// </summary>
-internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<SqlLedgerStore.InsertTable, string> insertSql) : IAsyncDisposable
+internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<SqlLedgerStore.InsertTable, string> insertSql, Func<DateTimeOffset, (object Value, DbType Type)> time) : IAsyncDisposable
 {
+    // A new id is inserted, a known one taken over only once it expired; a row back says this statement recorded it.
+    private const string JwtIdSql = """
+        INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES (@issuer, @jti, @expires)
+        ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE jwt_replay.expires_at < @now
+        RETURNING 1
+        """;
+
     private readonly Dictionary<SqlLedgerStore.InsertTable, SqliteCommand> _inserts = [];
+    private SqliteCommand? _jwtIdInsert;
 
     /// <summary>Writes every row in one transaction: all or none.</summary>
     public void Write(IReadOnlyList<SqlLedgerStore.TableRows> tables)
@@ -44,6 +54,37 @@ internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<S
         transaction.Commit();
     }
 
+    /// <summary>
+    /// Records each JWT id of <paramref name="ids"/>; <paramref name="recorded"/>[i] is true when ids[i] is new now (one id:
+    /// one atomic statement; several: one transaction, all or none). The verdict is the database's: the unique key and
+    /// the <c>ON CONFLICT … WHERE expires_at &lt; @now</c>.
+    /// </summary>
+    public void RecordJwtIds(IReadOnlyList<JwtIdClaim> ids, DateTimeOffset now, bool[] recorded)
+    {
+        var insert = JwtIdInsert();
+        var (nowValue, timeType) = time(now);
+        insert.Parameters[3].DbType = timeType;
+        insert.Parameters[3].Value = nowValue;
+        if (ids.Count == 1)
+        {
+            insert.Transaction = null;
+            recorded[0] = RecordJwtId(insert, ids[0]);
+            return;
+        }
+
+        // The first of two equal ids in one batch is the one recorded; the others are replays of it.
+        var seen = new HashSet<(string, string)>(ids.Count);
+        using var transaction = connection.BeginTransaction();
+        insert.Transaction = transaction;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            recorded[i] = seen.Add((ids[i].Issuer, ids[i].Jti)) && RecordJwtId(insert, ids[i]);
+        }
+
+        transaction.Commit();
+        insert.Transaction = null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var insert in _inserts.Values)
@@ -52,6 +93,12 @@ internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<S
         }
 
         _inserts.Clear();
+        if (_jwtIdInsert is not null)
+        {
+            await _jwtIdInsert.DisposeAsync();
+            _jwtIdInsert = null;
+        }
+
         await connection.DisposeAsync();
     }
 
@@ -74,5 +121,33 @@ internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<S
         }
 
         return insert;
+    }
+
+    private bool RecordJwtId(SqliteCommand insert, JwtIdClaim id)
+    {
+        var (expires, timeType) = time(id.Expires);
+        insert.Parameters[0].Value = id.Issuer;
+        insert.Parameters[1].Value = id.Jti;
+        insert.Parameters[2].DbType = timeType;
+        insert.Parameters[2].Value = expires;
+        return insert.ExecuteScalar() is not null;
+    }
+
+    // Made and prepared on first use: @issuer, @jti, @expires, @now.
+    private SqliteCommand JwtIdInsert()
+    {
+        if (_jwtIdInsert is null)
+        {
+            var insert = connection.CreateCommand();
+            insert.CommandText = JwtIdSql;
+            insert.Parameters.Add(new SqliteParameter { ParameterName = "@issuer", DbType = DbType.String });
+            insert.Parameters.Add(new SqliteParameter { ParameterName = "@jti", DbType = DbType.String });
+            insert.Parameters.Add(new SqliteParameter { ParameterName = "@expires" });
+            insert.Parameters.Add(new SqliteParameter { ParameterName = "@now" });
+            insert.Prepare();
+            _jwtIdInsert = insert;
+        }
+
+        return _jwtIdInsert;
     }
 }

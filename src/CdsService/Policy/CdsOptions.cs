@@ -56,7 +56,7 @@ internal sealed class CdsOptions
     /// slot wait, then 503): bodies are read before a hook slot is taken, so without it 32 connections of 1.8 MB held 32
     /// bodies at once. 16 MB: <c>Cds:Security:MaxRequestBodyBytes</c>, 9 heavy (2,000-resource) bodies, of which 2 are
     /// decided at once (4 slots each, <see cref="BodyBytesPerHookSlot"/>), about 370 typical ones; 32 MB measured ~30 MB
-    /// more peak RSS at heavy c32 (bench/fixes.md); 8 MB with weighted slots no less than 16 MB (bench/fixes-s20-p20-memory.md).
+    /// more peak RSS at heavy c32 (bench/fixes.md); 8 MB with weighted slots no less than 16 MB (bench/fixes.md, third round).
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(long), "65536", "68719476736")]
     public long MaxBodyBytesInFlight { get; set; } = 16L * 1024 * 1024;

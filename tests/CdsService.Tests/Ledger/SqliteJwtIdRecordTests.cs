@@ -7,7 +7,7 @@ namespace Cds.Service.Tests.Ledger;
 /// database's (an id recorded by another store on the same file is a replay here), a batch that fails leaves nothing
 /// half written, and the batch after a failure is recorded on a fresh connection.
 /// </summary>
-public sealed class SqliteJwtIdWriterTests
+public sealed class SqliteJwtIdRecordTests
 {
     private const string Issuer = "https://ehr.example.org";
 
