@@ -190,17 +190,20 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             return;
         }
 
-        // Every row of the batch, per table, its values in the order of the table's columns; written atomically by the
-        // dialect's way (WriteRowsAsync). Each insert is idempotent (a record written twice, e.g. a retry after a lost
-        // acknowledgement or a replayed spool file, is kept once, its rows too).
-        TableRows[] tables =
-        [
-            new(HookCalls, [.. records.Select(CallRow)]),
-            new(Assertions, [.. records.SelectMany(r => r.Decisions.Select((d, i) => AssertionRow(r, d, i)))]),
-            new(Cards, [.. records.SelectMany(r => r.Cards.Select((c, i) => CardRow(r, c, i)))]),
-        ];
-        await WriteRowsAsync(tables, cancellationToken);
+        // Written atomically by the dialect's way (WriteRowsAsync).
+        await WriteRowsAsync(Rows(records), cancellationToken);
     }
+
+    /// <summary>
+    /// Every row of a batch, per table, its values in the order of the table's columns. Each insert is idempotent (a
+    /// record written twice, e.g. a retry after a lost acknowledgement or a replayed spool file, is kept once, its rows too).
+    /// </summary>
+    protected TableRows[] Rows(IReadOnlyList<HookCallRecord> records) =>
+    [
+        new(HookCalls, [.. records.Select(CallRow)]),
+        new(Assertions, [.. records.SelectMany(r => r.Decisions.Select((d, i) => AssertionRow(r, d, i)))]),
+        new(Cards, [.. records.SelectMany(r => r.Cards.Select((c, i) => CardRow(r, c, i)))]),
+    ];
 
     public async Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken)
     {
