@@ -130,6 +130,16 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             "ALTER TABLE coverage_assertion ADD COLUMN policy_sha256 TEXT",
             "CREATE INDEX ix_coverage_assertion_policy ON coverage_assertion (policy_id, policy_version)",
         ]),
+
+        // Every index is one more B-tree page written by every hook's commit (SQLite's WAL takes a whole page per page
+        // touched). No query of the ledger looks a call up by hook instance or an assertion by policy revision, so these
+        // two cost a page each per hook for nothing (bench/fixes.md, issue 14 fourth round). Nothing else changes: a
+        // build of version 3 still reads and writes the ledger (it never needed them), and the rows stay as they are.
+        (4, "no index on hook_call.hook_instance or coverage_assertion (policy_id, policy_version): no query uses them",
+        [
+            "DROP INDEX IF EXISTS ix_hook_call_instance",
+            "DROP INDEX IF EXISTS ix_coverage_assertion_policy",
+        ]),
     ];
 
     /// <summary>The schema version this build writes.</summary>
