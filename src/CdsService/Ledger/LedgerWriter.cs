@@ -28,6 +28,11 @@ namespace Cds.Service.Ledger;
 /// power loss, the copy is fsynced as before. Safety copies are removed in the background (on this VM's ext4 an unlink
 /// is a synchronous discard of the file's blocks), never by the writer or the hook.
 /// </para>
+/// <para>
+/// And a record that finds such a store idle (nothing queued, the store's write gate free at once, the writes not held
+/// up) is committed on the hook's own thread (<see cref="ILocalLedgerStore.TryAppendNow"/>): an unloaded call does not
+/// pay two thread hand-offs for a commit it would wait for anyway. Under load the records queue and share commits.
+/// </para>
 /// </summary>
 internal sealed partial class LedgerWriter : BackgroundService
 {

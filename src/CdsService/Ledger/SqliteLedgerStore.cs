@@ -98,7 +98,7 @@ internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerSt
     /// <summary>
     /// Writes <paramref name="records"/> at once, on the calling thread, when nothing else writes: the write gate is free
     /// (taken without waiting), the writes are not held up by a checkpoint (whose restart commit fsyncs: that commit stays
-    /// the background writer's) and the writer's connection is open. False when any of that is not so (nothing written,
+    /// the background writer's), the WAL is not due for a restart, and the writer's connection is open. False when any of that is not so (nothing written,
     /// nothing waited for); a failed write throws (nothing written) and closes the connection as in
     /// <see cref="WriteRowsAsync"/>.
     /// </summary>
@@ -113,8 +113,9 @@ internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerSt
 
         try
         {
-            // Both are only changed under the gate: what is seen here holds until it is released.
-            if (_checkpointer.WritesHeld || _writer is not { } writer)
+            // Both are only changed under the gate: what is seen here holds until it is released. A WAL due for a restart
+            // that has not come (yet) is left to the writer too: past the backstop every commit runs a checkpoint.
+            if (_checkpointer.WritesHeld || _checkpointer.RestartDue || _writer is not { } writer)
             {
                 return false;
             }
