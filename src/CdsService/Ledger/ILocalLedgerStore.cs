@@ -17,4 +17,12 @@ internal interface ILocalLedgerStore
     /// and must not write to the store).
     /// </summary>
     void OnWritesHeld(Action held);
+
+    /// <summary>
+    /// Commits <paramref name="records"/> on the calling thread if the store can do so without waiting for anything (no
+    /// other write in progress, the writes not held up): true when committed; false when it could not start (nothing
+    /// written); throws when the write failed (nothing written). The writer uses it for a record that finds it idle, so
+    /// that an unloaded hook commits its own record instead of handing it to the writer's thread and back.
+    /// </summary>
+    bool TryAppendNow(IReadOnlyList<HookCallRecord> records);
 }

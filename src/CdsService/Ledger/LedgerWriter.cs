@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Cds.Service.Contract;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,11 @@ namespace Cds.Service.Ledger;
 /// it can lose the last commits), without a disk flush on the hook's time. With PostgreSQL, whose commit survives a
 /// power loss, the copy is fsynced as before. Safety copies are removed in the background (on this VM's ext4 an unlink
 /// is a synchronous discard of the file's blocks), never by the writer or the hook.
+/// </para>
+/// <para>
+/// And a record that finds such a store idle (nothing queued, the store's write gate free at once, the writes not held
+/// up) is committed on the hook's own thread (<see cref="ILocalLedgerStore.TryAppendNow"/>): an unloaded call does not
+/// pay two thread hand-offs for a commit it would wait for anyway. Under load the records queue and share commits.
 /// </para>
 /// </summary>
 internal sealed partial class LedgerWriter : BackgroundService
@@ -89,7 +95,7 @@ internal sealed partial class LedgerWriter : BackgroundService
             _unwritten[assertionId] = pending;
         }
 
-        if (!_queue.Writer.TryWrite(pending))
+        if (!TryCommitNow(pending) && !_queue.Writer.TryWrite(pending))
         {
             using var bound = new CancellationTokenSource(_options.WriteWait, _time);
             try
@@ -131,6 +137,40 @@ internal sealed partial class LedgerWriter : BackgroundService
         _metrics.HookWaited(waited);
         Log.Waited(_logger, LogText.Safe(record.HookInstance), written, waited.TotalMilliseconds);
         return written;
+    }
+
+    // A local store with nothing else to write: the hook commits its own record on its own thread, so that an unloaded
+    // call does not pay two thread hand-offs (to the writer's thread and back to its continuation). Only when nothing is
+    // queued (queued records are the writer's next batch: under load records still share commits), no record may wait in
+    // the spool (this one would overtake it), the store took the last write, and the store can start at once (no write
+    // of the writer, the JWT ids, a feedback or a purge in progress, no checkpoint holding the writes up: never a wait
+    // and never an fsync on the hook's thread). A failed write here is the writer's to retry and, failing that, spool.
+    private bool TryCommitNow(Pending pending)
+    {
+        if (_local is null || _spoolMayHaveRecords || !_storeAnswers || _queue.Reader.Count > 0)
+        {
+            return false;
+        }
+
+        var started = _time.GetTimestamp();
+        try
+        {
+            if (!_local.TryAppendNow([pending.Record]))
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            Log.WriteFailed(_logger, 1, 1, _options.MaxAttempts, e.GetType().Name, LogText.Safe(e.Message));
+            return false;
+        }
+
+        var elapsed = _time.GetElapsedTime(started);
+        _metrics.Written(1, elapsed);
+        Log.Written(_logger, 1, elapsed.TotalMilliseconds);
+        Complete(pending, inStore: true);
+        return true;
     }
 
     // The store's writes are held up (inside its write gate, on its thread): the hooks waiting for a commit stop waiting

@@ -130,6 +130,16 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             "ALTER TABLE coverage_assertion ADD COLUMN policy_sha256 TEXT",
             "CREATE INDEX ix_coverage_assertion_policy ON coverage_assertion (policy_id, policy_version)",
         ]),
+
+        // Every index is one more B-tree page written by every hook's commit (SQLite's WAL takes a whole page per page
+        // touched). No query of the ledger looks a call up by hook instance or an assertion by policy revision, so these
+        // two cost a page each per hook for nothing (bench/fixes.md, issue 14 fourth round). Nothing else changes: a
+        // build of version 3 still reads and writes the ledger (it never needed them), and the rows stay as they are.
+        (4, "no index on hook_call.hook_instance or coverage_assertion (policy_id, policy_version): no query uses them",
+        [
+            "DROP INDEX IF EXISTS ix_hook_call_instance",
+            "DROP INDEX IF EXISTS ix_coverage_assertion_policy",
+        ]),
     ];
 
     /// <summary>The schema version this build writes.</summary>
@@ -190,17 +200,20 @@ internal abstract partial class SqlLedgerStore(TimeProvider timeProvider, ILogge
             return;
         }
 
-        // Every row of the batch, per table, its values in the order of the table's columns; written atomically by the
-        // dialect's way (WriteRowsAsync). Each insert is idempotent (a record written twice, e.g. a retry after a lost
-        // acknowledgement or a replayed spool file, is kept once, its rows too).
-        TableRows[] tables =
-        [
-            new(HookCalls, [.. records.Select(CallRow)]),
-            new(Assertions, [.. records.SelectMany(r => r.Decisions.Select((d, i) => AssertionRow(r, d, i)))]),
-            new(Cards, [.. records.SelectMany(r => r.Cards.Select((c, i) => CardRow(r, c, i)))]),
-        ];
-        await WriteRowsAsync(tables, cancellationToken);
+        // Written atomically by the dialect's way (WriteRowsAsync).
+        await WriteRowsAsync(Rows(records), cancellationToken);
     }
+
+    /// <summary>
+    /// Every row of a batch, per table, its values in the order of the table's columns. Each insert is idempotent (a
+    /// record written twice, e.g. a retry after a lost acknowledgement or a replayed spool file, is kept once, its rows too).
+    /// </summary>
+    protected TableRows[] Rows(IReadOnlyList<HookCallRecord> records) =>
+    [
+        new(HookCalls, [.. records.Select(CallRow)]),
+        new(Assertions, [.. records.SelectMany(r => r.Decisions.Select((d, i) => AssertionRow(r, d, i)))]),
+        new(Cards, [.. records.SelectMany(r => r.Cards.Select((c, i) => CardRow(r, c, i)))]),
+    ];
 
     public async Task AddFeedbackAsync(IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken)
     {

@@ -63,6 +63,14 @@ internal sealed partial class SqliteCheckpointer(
     private long _holds;
     private long _heldTicks;
     private long _longestHeldTicks;
+    private long _walFrames; // the WAL's frames at the last pass; 0 after a restart
+
+    /// <summary>
+    /// True from a checkpoint that found the WAL due for a restart (<see cref="RestartFrames"/> frames or more) until the
+    /// commit that restarts it. Normally a moment; if the restarts fall behind (the WAL keeps growing towards the
+    /// backstop, whose checkpoint runs inside a commit), it stays true, and the hooks leave the commits to the writer.
+    /// </summary>
+    public bool RestartDue => Volatile.Read(ref _walFrames) >= RestartFrames;
 
     /// <summary>True while the writes are held up by a checkpoint's second pass and the WAL restart after it.</summary>
     public bool WritesHeld => _held;
@@ -185,6 +193,7 @@ internal sealed partial class SqliteCheckpointer(
         }
 
         _held = false;
+        Volatile.Write(ref _walFrames, 0);
         Log.Held(logger, TimeSpan.FromTicks(held).TotalMilliseconds, _lastPass.Elapsed.TotalMilliseconds, _lastPass.Frames);
     }
 
@@ -200,6 +209,7 @@ internal sealed partial class SqliteCheckpointer(
             if (await reader.ReadAsync(CancellationToken.None))
             {
                 var frames = (Log: reader.GetInt64(1), Checkpointed: reader.GetInt64(2));
+                Volatile.Write(ref _walFrames, frames.Log);
                 Log.Checkpointed(logger, frames.Log, frames.Checkpointed);
                 return frames;
             }

@@ -95,6 +95,51 @@ internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerSt
         _checkpointer.Committed(tables.Count > 0 ? tables[0].Rows.Count : 0);
     }
 
+    /// <summary>
+    /// Writes <paramref name="records"/> at once, on the calling thread, when nothing else writes: the write gate is free
+    /// (taken without waiting), the writes are not held up by a checkpoint (whose restart commit fsyncs: that commit stays
+    /// the background writer's), the WAL is not due for a restart, and the writer's connection is open. False when any of that is not so (nothing written,
+    /// nothing waited for); a failed write throws (nothing written) and closes the connection as in
+    /// <see cref="WriteRowsAsync"/>.
+    /// </summary>
+    public bool TryAppendNow(IReadOnlyList<HookCallRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var gate = WriteGates.GetOrAdd(FilePath, _ => new SemaphoreSlim(1, 1));
+        if (!gate.Wait(0))
+        {
+            return false;
+        }
+
+        try
+        {
+            // Both are only changed under the gate: what is seen here holds until it is released. A WAL due for a restart
+            // that has not come (yet) is left to the writer too: past the backstop every commit runs a checkpoint.
+            if (_checkpointer.WritesHeld || _checkpointer.RestartDue || _writer is not { } writer)
+            {
+                return false;
+            }
+
+            try
+            {
+                writer.Write(Rows(records));
+            }
+            catch
+            {
+                _writer = null;
+                writer.Dispose();
+                throw;
+            }
+
+            _checkpointer.Committed(records.Count);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     // Runs a write on the writer's own connection, opened on first use. A failed write closes that connection: the next
     // one starts from a fresh connection (and freshly prepared statements). Called under the write gate.
     private async Task WithWriterAsync(Action<SqliteWriterConnection> write, CancellationToken cancellationToken)
@@ -111,6 +156,9 @@ internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerSt
             throw;
         }
     }
+
+    /// <summary>This process's write gate on the file, as every writer takes it (for tests: writes queue while it is held).</summary>
+    internal ValueTask<IDisposable?> EnterWriteGateAsync(CancellationToken cancellationToken) => EnterWriteAsync(cancellationToken);
 
     /// <summary>Background WAL checkpoints completed (for tests).</summary>
     internal long Checkpoints => _checkpointer.Completed;

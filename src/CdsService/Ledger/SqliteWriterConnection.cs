@@ -12,7 +12,7 @@ namespace Cds.Service.Ledger;
 /// and a statement has at most 20 parameters. The JWT replay record has its prepared statement here too
 /// (<see cref="RecordJwtIds"/>). Used under the store's write gate only (one thread at a time).
 /// </summary>
-internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<SqlLedgerStore.InsertTable, string> insertSql, Func<DateTimeOffset, (object Value, DbType Type)> time) : IAsyncDisposable
+internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<SqlLedgerStore.InsertTable, string> insertSql, Func<DateTimeOffset, (object Value, DbType Type)> time) : IAsyncDisposable, IDisposable
 {
     // A new id is inserted, a known one taken over only once it expired; a row back says this statement recorded it.
     private const string JwtIdSql = """
@@ -83,6 +83,20 @@ internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<S
 
         transaction.Commit();
         insert.Transaction = null;
+    }
+
+    /// <summary>Closes the connection (its statements with it), on the calling thread.</summary>
+    public void Dispose()
+    {
+        foreach (var insert in _inserts.Values)
+        {
+            insert.Dispose();
+        }
+
+        _inserts.Clear();
+        _jwtIdInsert?.Dispose();
+        _jwtIdInsert = null;
+        connection.Dispose();
     }
 
     public async ValueTask DisposeAsync()

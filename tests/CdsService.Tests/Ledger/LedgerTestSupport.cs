@@ -163,7 +163,7 @@ public sealed class LedgerBackend : IAsyncDisposable
     /// </summary>
     public async Task DowngradeToVersion1Async()
     {
-        await ExecuteAsync("DROP INDEX ix_coverage_assertion_policy");
+        await ExecuteAsync("DROP INDEX IF EXISTS ix_coverage_assertion_policy");
         foreach (var column in new[] { "policy_id", "policy_version", "policy_effective", "policy_sha256" })
         {
             await ExecuteAsync($"ALTER TABLE coverage_assertion DROP COLUMN {column}");

@@ -170,6 +170,9 @@ public sealed class LedgerWriteHoldTests
 
         public void OnWritesHeld(Action held) => _onHeld += held;
 
+        // Every record goes through the writer's AppendAsync, which these tests hold up or block.
+        public bool TryAppendNow(IReadOnlyList<HookCallRecord> records) => false;
+
         public void Hold()
         {
             _held = true;

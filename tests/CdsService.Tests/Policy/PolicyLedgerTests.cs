@@ -33,10 +33,10 @@ public sealed class PolicyLedgerTests
         var governed = await LedgerCalls.PostHookAsync(client, Hooks.SignService, Repository.Sample("order-sign-meets-criteria.json"), Jwt(factory));
         var ungoverned = await LedgerCalls.PostHookAsync(client, Hooks.SignService, Repository.Sample("order-sign-not-dli.json"), Jwt(factory));
 
-        // Assert: migrated to the current version (3: the policy revision columns); the DLI assertion names its revision, the ungoverned one none.
+        // Assert: migrated to the current version (4; version 3 added the policy revision columns); the DLI assertion names its revision, the ungoverned one none.
         Assert.Equal(HttpStatusCode.OK, governed.Status);
         Assert.Equal(HttpStatusCode.OK, ungoverned.Status);
-        Assert.Equal(3, await backend.ScalarAsync("SELECT MAX(version) FROM ledger_schema"));
+        Assert.Equal(4, await backend.ScalarAsync("SELECT MAX(version) FROM ledger_schema"));
         Assert.True(await LedgerCalls.EventuallyAsync(async () => await backend.ScalarAsync("SELECT COUNT(*) FROM coverage_assertion") == 2));
         var sha = PolicyFolder.Sha256(PolicyFolder.ShippedBytes());
         Assert.Equal(1, await backend.ScalarAsync(
