@@ -186,7 +186,8 @@ public sealed class FactExtractor
         }
     }
 
-    private bool IsRelevant(string resourceType, JsonElement json) => IsRelevantToDli(resourceType, json) || _findings.IsRelevant(resourceType, json);
+    /// <summary>The relevance filter of <see cref="Read"/>: true when the extractor would use the resource (judged on its JSON).</summary>
+    internal bool IsRelevant(string resourceType, JsonElement json) => IsRelevantToDli(resourceType, json) || _findings.IsRelevant(resourceType, json);
 
     private bool IsRelevantToDli(string resourceType, JsonElement json) => resourceType switch
     {
