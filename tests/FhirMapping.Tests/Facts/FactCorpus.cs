@@ -1,13 +1,17 @@
 using System.Text.Json;
 using Cds.Bench.Corpus;
+using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Tests.Reading;
+using Cds.FhirMapping.Tests.Text;
 
 namespace Cds.FhirMapping.Tests.Facts;
 
 /// <summary>
 /// The records the fact extractor is held to: every hook request and patient Bundle the repository holds (samples, the
 /// case folder, the test fixtures), the benchmark corpus patients at several sizes and seeds, every FHIR resource of
-/// <see cref="FhirReadCorpus"/> alone as a one-resource record, and (<see cref="Variants"/>) its malformed variants.
+/// <see cref="FhirReadCorpus"/> alone as a one-resource record, (<see cref="Variants"/>) its malformed variants, and
+/// (<see cref="Crafted"/>) every text of <see cref="TextCorpus"/> written where the readers read words, several times
+/// over in one resource (a code's text that is also its display, a note, a specimen, a component).
 /// </summary>
 internal static class FactCorpus
 {
@@ -62,6 +66,36 @@ internal static class FactCorpus
     /// <summary>Malformed variants of the resources (every element given every other JSON shape …), each alone.</summary>
     public static IEnumerable<Input> Variants(int perResource) =>
         FhirReadCorpus.Variants(perResource).Select((r, i) => Single($"{r.Source} variant #{i}", r.Json)).OfType<Input>();
+
+    /// <summary>
+    /// Each text of <see cref="TextCorpus"/> as the words of a locally coded procedure, of an allogeneic transplant (completed, and of
+    /// unknown status), of a coded chimerism result with a panel component, and of an uncoded result read by its words.
+    /// </summary>
+    public static IEnumerable<Input> Crafted(PolicyDefinition policy)
+    {
+        var texts = TextCorpus.Texts(policy);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var t = JsonSerializer.Serialize(texts[i].Text);
+            var source = $"crafted #{i} from {texts[i].Source}";
+            const string Patient = "\"subject\":{\"reference\":\"Patient/p\"}";
+            var status = i % 2 == 0 ? "completed" : "unknown";
+            string[] templates =
+            [
+                """{"resourceType":"Procedure","id":"local","status":"completed",SUBJECT,"performedDateTime":"2023-03-12","code":{"text":TEXT,"coding":[{"system":"urn:oid:1.2.3.4","code":"L1","display":TEXT}]},"note":[{"text":TEXT}]}""",
+                """{"resourceType":"Procedure","id":"hct","status":"STATUS",SUBJECT,"performedDateTime":"2023-03-12","code":{"text":TEXT,"coding":[{"system":"http://www.ama-assn.org/go/cpt","code":"38240","display":TEXT}]},"note":[{"text":TEXT},{"text":"Reduced-intensity conditioning."}]}""",
+                """{"resourceType":"Observation","id":"chim","status":"final",SUBJECT,"effectiveDateTime":"2024-03-13","code":{"text":TEXT,"coding":[{"system":"http://loinc.org","code":"102113-8","display":TEXT},{"system":"http://www.ama-assn.org/go/cpt","code":"81268","display":TEXT}]},"specimen":{"display":TEXT},"bodySite":{"text":TEXT},"valueQuantity":{"value":88,"unit":"%"},"component":[{"code":{"text":TEXT},"valueQuantity":{"value":70,"unit":"%"}},{"code":{"text":"CD3+ T cells"},"valueString":TEXT}]}""",
+                """{"resourceType":"Observation","id":"words","status":"preliminary",SUBJECT,"effectiveDateTime":"2024-03-13","code":{"text":TEXT,"coding":[{"system":"urn:oid:1.2.3.4","code":"W1","display":TEXT}]},"valueString":TEXT,"note":[{"text":TEXT}]}""",
+            ];
+            foreach (var template in templates)
+            {
+                if (Parse(template.Replace("SUBJECT", Patient, StringComparison.Ordinal).Replace("STATUS", status, StringComparison.Ordinal).Replace("TEXT", t, StringComparison.Ordinal)) is { } element)
+                {
+                    yield return new Input($"{source}: {element.GetProperty("resourceType").GetString()}/{element.GetProperty("id").GetString()}", [element], "p");
+                }
+            }
+        }
+    }
 
     private static Input? Single(string name, string json)
     {
