@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir.Readers;
 using Cds.FhirMapping.Policy;
+using Cds.FhirMapping.Text;
 using Hl7.Fhir.Model;
 
 namespace Cds.FhirMapping.Fhir;
@@ -27,6 +28,10 @@ public sealed class FactExtractor
     private readonly QuestionnaireResponseReader _answers;
     private readonly FindingReader _findings;
 
+    // The words that make an Observation one the readers use (chimerism, or a radiation agent), in one scan.
+    // (Null for a file without a conditioning section: the agents are then asked for, and fail, as before.)
+    private readonly PatternUnion? _relevantObservationWords;
+
     public FactExtractor(PolicyDefinition policy)
     {
         _vocabulary = new Vocabulary(policy);
@@ -45,6 +50,7 @@ public sealed class FactExtractor
 
         // Generic leaves the file adds to the DLI tree (a coded record, a lab threshold) are read by the generic reader.
         _findings = new FindingReader(policy);
+        _relevantObservationWords = policy.Document.Conditioning is null ? null : new PatternUnion([_vocabulary.ChimerismText, .. policy.Conditioning.Agents.Where(a => a.IsRadiation).Select(a => a.Pattern)]);
     }
 
     /// <summary>Extracts the facts the policy needs from the whole record.</summary>
@@ -186,7 +192,8 @@ public sealed class FactExtractor
         }
     }
 
-    private bool IsRelevant(string resourceType, JsonElement json) => IsRelevantToDli(resourceType, json) || _findings.IsRelevant(resourceType, json);
+    /// <summary>The relevance filter of <see cref="Read"/>: true when the extractor would use the resource (judged on its JSON).</summary>
+    internal bool IsRelevant(string resourceType, JsonElement json) => IsRelevantToDli(resourceType, json) || _findings.IsRelevant(resourceType, json);
 
     private bool IsRelevantToDli(string resourceType, JsonElement json) => resourceType switch
     {
@@ -236,6 +243,7 @@ public sealed class FactExtractor
         }
 
         var words = string.Join(" ", text);
-        return _vocabulary.ChimerismText.IsMatch(words) || _vocabulary.Policy.Conditioning.Agents.Any(a => a.IsRadiation && a.Pattern.IsMatch(words));
+        return _relevantObservationWords?.IsMatch(words)
+            ?? (_vocabulary.ChimerismText.IsMatch(words) || _vocabulary.Policy.Conditioning.Agents.Any(a => a.IsRadiation && a.Pattern.IsMatch(words)));
     }
 }

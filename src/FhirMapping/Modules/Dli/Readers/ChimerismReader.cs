@@ -212,8 +212,15 @@ internal sealed partial class ChimerismReader(Vocabulary vocabulary)
 
     internal static string? Named(IReadOnlyList<(string Id, Regex Pattern)> kinds, IReadOnlyList<string> texts)
     {
-        foreach (var text in texts)
+        for (var t = 0; t < texts.Count; t++)
         {
+            // A text equal to an earlier one names what that one named: nothing, or it would have been returned.
+            var text = texts[t];
+            if (Earlier(texts, t))
+            {
+                continue;
+            }
+
             // The one kind the text names (several patterns may share an id); none, or two different ones, say nothing.
             string? named = null;
             var several = false;
@@ -233,6 +240,19 @@ internal sealed partial class ChimerismReader(Vocabulary vocabulary)
         }
 
         return null;
+    }
+
+    private static bool Earlier(IReadOnlyList<string> texts, int index)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            if (string.Equals(texts[i], texts[index], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? Narrative(string? xhtml) => xhtml is null ? null : TagPattern().Replace(xhtml, " ");

@@ -14,6 +14,12 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
 {
     private readonly Regex _notDepletedOrInVivo = new($"(?:{vocabulary.NotTCellDepletedText})|(?:{vocabulary.InVivoDepletionText})", vocabulary.NotTCellDepletedText.Options, vocabulary.NotTCellDepletedText.MatchTimeout);
 
+    // Whether a record's words are about the graft or the conditioning, in one scan of each text.
+    private readonly PatternUnion _aboutGraftOrConditioning = new([vocabulary.ConditioningText, vocabulary.TCellDepletedText, vocabulary.NotTCellDepletedText]);
+
+    // Every target ReadRelapseRiskWords looks for: a text none of them matches gives no finding, so it is not read.
+    private readonly PatternUnion _relapseRiskTargets = new([vocabulary.TCellDepletedText, vocabulary.NotTCellDepletedText, vocabulary.InVivoDepletionText, vocabulary.ReducedIntensityText, vocabulary.MyeloablativeText]);
+
     public void Read(Procedure procedure, IReadOnlyDictionary<string, Condition> conditionsById, FactSink sink)
     {
         // A procedure whose status is unknown, or that was stopped part-way, is not a fact the policy can rest on:
@@ -76,15 +82,46 @@ internal sealed class ProcedureReader(Vocabulary vocabulary, ConditionReader con
         // Conditioning intensity and graft manipulation are words on the transplant, conditioning or cell-processing
         // record ("RIC (Flu/Mel 100)", "CD34+ selected, T-cell depleted graft"); a marrow biopsy's words are not read
         // for them. Only what is stated as a fact counts.
-        var aboutGraftOrConditioning = transplant is not null || isGraftProcessing
-            || words.Any(t => vocabulary.ConditioningText.IsMatch(t) || vocabulary.TCellDepletedText.IsMatch(t) || vocabulary.NotTCellDepletedText.IsMatch(t));
+        var aboutGraftOrConditioning = transplant is not null || isGraftProcessing || AnyDistinct(words, _aboutGraftOrConditioning);
         if (aboutGraftOrConditioning)
         {
-            foreach (var text in read ??= Read(words))
+            read ??= Read(words);
+
+            // A text's findings depend on its words alone: a text that repeats an earlier one (a code's text that is
+            // also its display) adds what the earlier one added, without being read again.
+            var added = new (int Start, int Count)[words.Count];
+            for (var i = 0; i < words.Count; i++)
             {
-                ReadRelapseRiskWords(procedure, primary, when, text, sink);
+                var first = words.IndexOf(words[i]);
+                if (first < i)
+                {
+                    sink.RelapseRisk.AddRange(sink.RelapseRisk.GetRange(added[first].Start, added[first].Count));
+                    continue;
+                }
+
+                var start = sink.RelapseRisk.Count;
+                if (_relapseRiskTargets.IsMatch(words[i]))
+                {
+                    ReadRelapseRiskWords(procedure, primary, when, read[i], sink);
+                }
+
+                added[i] = (start, sink.RelapseRisk.Count - start);
             }
         }
+    }
+
+    // True when the union matches one of the texts; a text equal to an earlier one is not scanned again.
+    private static bool AnyDistinct(List<string> texts, PatternUnion union)
+    {
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (texts.IndexOf(texts[i]) == i && union.IsMatch(texts[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private TransplantFact? Transplant(Procedure procedure, List<Coding> codings, List<string> texts, ref List<ScannedText>? read, EffectiveTime? when, IReadOnlyDictionary<string, Condition> conditionsById)
