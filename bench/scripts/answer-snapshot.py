@@ -13,7 +13,7 @@ request with the bundle as prefetch), the draft-order fixtures of tests/FhirMapp
 typical patient, and each DLI request again with CRD configuration variants (all cards on; coverage-info off;
 max-cards 1) and with davinci-crd.requestedVersion 2.2.
 
-The response body is normalised textually (never re-serialised, so the comparison is byte for byte otherwise):
+Capture a build with answer-capture.sh (it fixes the public base URL, which the links carry). The response body is normalised textually (never re-serialised, so the comparison is byte for byte otherwise):
 UUIDs (card and suggestion uuids, coverage-assertion ids) become <uuid>; date-times of the capture day (a suggested
 order's authoredOn) become <now>. The status code is kept in the first line. Run both captures on the same UTC day.
 """
