@@ -17,8 +17,8 @@ internal static class CardBuilder
 
     public static readonly CardCoding CoverageInfoTopic = new(CardTypeSystem, "coverage-info", "Coverage Information");
 
-    // A status card's detail is 1–3 K characters: one buffer of that size instead of a chain of growing ones.
-    private const int DetailCapacity = 3072;
+    // A status card's detail is 1.3–1.9 K characters: one buffer of that size instead of a chain of growing ones.
+    private const int DetailCapacity = 2048;
 
     /// <param name="Insurer">The insurer name on cards (<c>source.label</c>).</param>
     /// <param name="PolicyNumber">The policy number, e.g. 45.03.</param>
