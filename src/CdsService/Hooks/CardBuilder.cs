@@ -17,6 +17,9 @@ internal static class CardBuilder
 
     public static readonly CardCoding CoverageInfoTopic = new(CardTypeSystem, "coverage-info", "Coverage Information");
 
+    // A status card's detail is 1.3–1.9 K characters: one buffer of that size instead of a chain of growing ones.
+    private const int DetailCapacity = 2048;
+
     /// <param name="Insurer">The insurer name on cards (<c>source.label</c>).</param>
     /// <param name="PolicyNumber">The policy number, e.g. 45.03.</param>
     /// <param name="Service">How cards name the service, e.g. "… (CPT 38242)".</param>
@@ -53,7 +56,7 @@ internal static class CardBuilder
     public static Card Status(CoverageDecision decision, Context context, string? paNeeded = null, string? orderLabel = null)
     {
         var words = context.Words ?? EvidenceText.Plain;
-        var detail = new StringBuilder();
+        var detail = new StringBuilder(DetailCapacity);
         detail.Append(CultureInfo.InvariantCulture, $"**{Escape(Headline(decision, paNeeded))}**\n\n");
         detail.Append(CultureInfo.InvariantCulture, $"Next step: {Escape(NextStep(decision, paNeeded, context.Insurer))}\n\n");
         detail.Append(CultureInfo.InvariantCulture, $"Why: {Escape(decision.Reason)}.\n\n");
@@ -243,9 +246,25 @@ internal static class CardBuilder
             return criterion.Summary;
         }
 
-        var cited = criterion.Evidence.Take(3).Select(words.Describe).Distinct(StringComparer.Ordinal).ToList();
-        var more = criterion.Evidence.Count > 3 ? $" (+{criterion.Evidence.Count - 3} more)" : string.Empty;
-        return cited.Count == 0 ? criterion.Summary : $"{criterion.Summary}: {string.Join("; ", cited)}{more}";
+        // The first three records in words, each once (two records may read the same).
+        var evidence = criterion.Evidence;
+        if (evidence.Count == 0)
+        {
+            return criterion.Summary;
+        }
+
+        var cited = new List<string>(Math.Min(3, evidence.Count));
+        for (var i = 0; i < evidence.Count && i < 3; i++)
+        {
+            var text = words.Describe(evidence[i]);
+            if (!cited.Contains(text, StringComparer.Ordinal))
+            {
+                cited.Add(text);
+            }
+        }
+
+        var more = evidence.Count > 3 ? $" (+{evidence.Count - 3} more)" : string.Empty;
+        return $"{criterion.Summary}: {string.Join("; ", cited)}{more}";
     }
 
     private static void AppendFailures(StringBuilder detail, IReadOnlyList<DataFailure> failures)

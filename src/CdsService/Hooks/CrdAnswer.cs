@@ -61,10 +61,12 @@ internal sealed partial class CrdAnswer(
         var inScope = governed.SelectMany(g => g.Orders).ToList();
         var severalOrders = inScope.Count > 1;
 
-        // Every wording of a card comes from the policy that governs its order.
+        // Every wording of a card comes from the policy that governs its order (what depends only on the revision and
+        // the base URL is built once: PolicyTexts).
+        PolicyTexts TextsOf(CoverageEngine engine) => PolicyTexts.For(engine, baseUrl, options.Value.PolicyUrl);
         CardBuilder.Context ContextOf(CoverageEngine engine) => new(
-            engine.Insurer, engine.Policy.Document.PolicyNumber, engine.ServiceLabel, PolicyUrl(baseUrl, engine), severalOrders, data.Failures,
-            engine.Words, [.. engine.Guidance.OverrideReasons.Select(r => new CardCoding(r.System, r.Code, r.Display))])
+            engine.Insurer, engine.Policy.Document.PolicyNumber, engine.ServiceLabel, TextsOf(engine).PolicyUrl, severalOrders, data.Failures,
+            engine.Words, TextsOf(engine).OverrideReasons)
         {
             ServiceName = engine.ServiceName,
             PolicyVersion = engine.Revision.Version,
@@ -123,8 +125,9 @@ internal sealed partial class CrdAnswer(
         var asserted = new List<UngovernedOrder>();
         foreach (var (engine, orders, facts) in governed)
         {
+            var texts = TextsOf(engine);
             var context = ContextOf(engine);
-            var questionnaire = QuestionnaireGenerator.Canonical(engine.Policy, new Uri(baseUrl, "fhir/"));
+            var questionnaire = texts.Questionnaire;
             var policyDecisions = new List<CoverageDecision>();
             foreach (var order in orders)
             {
@@ -178,7 +181,7 @@ internal sealed partial class CrdAnswer(
             if (configuration.Guideline && policyDecisions.Count > 0)
             {
                 var documentationMissing = policyDecisions.Any(d => d.Outcome == DecisionOutcome.CannotBeDetermined || (d.Outcome == DecisionOutcome.MeetsCriteria && d.Documentation.Count > 0));
-                references.Add(GuidanceCards.PolicyReference(context, new Uri(baseUrl, $"policies/{engine.Policy.Id}#documentation"), policyDecisions, documentationMissing && request.Hook == HookHandler.OrderSign));
+                references.Add(GuidanceCards.PolicyReference(context, texts.DocumentationUrl, policyDecisions, documentationMissing && request.Hook == HookHandler.OrderSign));
             }
         }
 
@@ -208,16 +211,12 @@ internal sealed partial class CrdAnswer(
 
     // Who orders a suggested test: the signed order's requester, else the signing user (CDS Hooks userId:
     // Practitioner or PractitionerRole); null when neither is known (CRD profile-servicerequest needs one).
-    private static JsonNode? Requester(DraftOrder order, string? userId) =>
+    private static JsonObject? Requester(DraftOrder order, string? userId) =>
         order.Json.TryGetProperty("requester", out var requester) && requester.ValueKind == JsonValueKind.Object
-            ? JsonNode.Parse(requester.GetRawText())
+            ? JsonObject.Create(requester)
             : userId is not null && (userId.StartsWith("Practitioner/", StringComparison.Ordinal) || userId.StartsWith("PractitionerRole/", StringComparison.Ordinal))
                 ? new JsonObject { ["reference"] = userId }
                 : null;
-
-    // The published policy (Cds:PolicyUrl, for every policy), else this service's page of the revision that decided.
-    private Uri PolicyUrl(Uri baseUrl, CoverageEngine engine) =>
-        options.Value.PolicyUrl ?? new Uri(baseUrl, $"policies/{Uri.EscapeDataString(engine.Policy.Id)}?version={Uri.EscapeDataString(engine.Revision.Version)}");
 
     private static partial class Log
     {

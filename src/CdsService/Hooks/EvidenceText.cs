@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Cds.FhirMapping.Facts;
 
 namespace Cds.Service.Hooks;
@@ -33,29 +34,42 @@ internal sealed class EvidenceText
     public string Describe(Evidence evidence)
     {
         ArgumentNullException.ThrowIfNull(evidence);
+        var value = Value(evidence.Value);
+
         // Without a display, a matched phrase reads as what the record's text says: Procedure text "reduced-intensity".
-        var phrase = Value(evidence.Value) is { } v && v.StartsWith('"') ? $"{Noun(evidence.ResourceType)} text {Shorten(v)}" : Shorten(Value(evidence.Value));
-        var what = Shorten(evidence.Display) ?? phrase ?? Noun(evidence.ResourceType);
-        var text = what;
+        var what = Shorten(evidence.Display)
+            ?? (value is { } v && v.StartsWith('"') ? $"{Noun(evidence.ResourceType)} text {Shorten(v)}" : Shorten(value))
+            ?? Noun(evidence.ResourceType);
+
+        // One string per description, written in place (the card text is built once per call for every evidence cited).
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        text.AppendLiteral(what);
         if (evidence.Code is { Length: > 0 } code)
         {
-            var system = evidence.System is { } s && _systemNames.TryGetValue(s, out var name) ? $"{name} " : "local code ";
-            text += $" ({system}{code})";
+            text.AppendLiteral(" (");
+            text.AppendLiteral(evidence.System is { } s && _systemNames.TryGetValue(s, out var name) ? name : "local code");
+            text.AppendLiteral(" ");
+            text.AppendLiteral(code);
+            text.AppendLiteral(")");
         }
 
         // The value adds what the display does not say ("42 % donor"); not repeated when the display already says it
         // ("in relapse" in "…leukemia, in relapse"). A "(code)" note on how it was read is for the ledger, not the card.
-        if (evidence.Display is not null && Value(evidence.Value) is { } value && !evidence.Display.Contains(value, StringComparison.OrdinalIgnoreCase))
+        if (evidence.Display is not null && value is not null && !evidence.Display.Contains(value, StringComparison.OrdinalIgnoreCase))
         {
-            text += $": {Shorten(value)}";
+            text.AppendLiteral(": ");
+            text.AppendLiteral(Shorten(value)!);
         }
 
         if (evidence.Date is { } date)
         {
-            text += $", {Verb(evidence.ResourceType)} {date.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
+            text.AppendLiteral(", ");
+            text.AppendLiteral(Verb(evidence.ResourceType));
+            text.AppendLiteral(" ");
+            text.AppendFormatted(date, "d MMM yyyy");
         }
 
-        return text;
+        return text.ToStringAndClear();
     }
 
     private static string? Value(string? value)

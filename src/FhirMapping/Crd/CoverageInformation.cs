@@ -25,7 +25,8 @@ public static class CoverageInformation
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(assertions);
-        var resource = JsonNode.Parse(order.Json.GetRawText())!.AsObject();
+        // A node over the order's own (cloned) element, materialised only where it changes: no text round trip.
+        var resource = JsonObject.Create(order.Json) ?? throw new ArgumentException("The draft order is JSON null.", nameof(order));
         var codes = (billingCodes ?? []).ToList();
         var added = assertions.Select(a => (JsonNode)Build(a, codes)).ToArray();
         if (resource["extension"] is JsonArray extensions)

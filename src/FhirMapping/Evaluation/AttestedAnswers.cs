@@ -69,6 +69,12 @@ internal static class AttestedAnswers
         ClinicalFacts answers,
         ClinicalFacts all)
     {
+        // No answers at all (Split gave the facts back as the chart): nothing to fill or to contradict.
+        if (ReferenceEquals(chart, all))
+        {
+            return evaluate(chart);
+        }
+
         var fromChart = evaluate(chart);
         var answered = about(answers).Where(IsAnswer).Distinct().ToList();
         if (answered.Count == 0 || fromChart.Result.Review.Count > 0)

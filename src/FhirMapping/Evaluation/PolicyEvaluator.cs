@@ -134,6 +134,11 @@ public sealed class PolicyEvaluator
     // decides" criterion is not decided at all (the newest record may be the missing one).
     private CriterionResult Incomplete(CriterionResult result, IReadOnlyList<DataGap> gaps, bool latestWins)
     {
+        if (gaps.Count == 0)
+        {
+            return result;
+        }
+
         var reads = _policy.Criterion(result.Id).Reads;
         var relevant = gaps.Where(g => reads.Contains(g.ResourceType, StringComparer.Ordinal)).ToList();
         var decidesAgainst = result.Status == CriterionStatus.NotMet || (latestWins && result.Status == CriterionStatus.Met);

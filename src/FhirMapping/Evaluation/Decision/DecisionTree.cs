@@ -40,13 +40,29 @@ internal sealed class DecisionTree
             };
         }
 
-        var children = node.Children.Select(c => Status(c, leaves)).ToList();
+        // Counted in one pass (the outcome rules ask for the same combinators many times per decision).
+        var children = node.Children;
+        var count = children.Count;
+        int met = 0, notMet = 0;
+        for (var i = 0; i < count; i++)
+        {
+            switch (Status(children[i], leaves))
+            {
+                case CriterionStatus.Met:
+                    met++;
+                    break;
+                case CriterionStatus.NotMet:
+                    notMet++;
+                    break;
+            }
+        }
+
         return node.Any is not null
-            ? children.Any(s => s == CriterionStatus.Met) ? CriterionStatus.Met
-                : children.All(s => s == CriterionStatus.NotMet) ? CriterionStatus.NotMet
+            ? met > 0 ? CriterionStatus.Met
+                : notMet == count ? CriterionStatus.NotMet
                 : CriterionStatus.Unknown
-            : children.All(s => s == CriterionStatus.Met) ? CriterionStatus.Met
-                : children.Any(s => s == CriterionStatus.NotMet) ? CriterionStatus.NotMet
+            : met == count ? CriterionStatus.Met
+                : notMet > 0 ? CriterionStatus.NotMet
                 : CriterionStatus.Unknown;
     }
 
