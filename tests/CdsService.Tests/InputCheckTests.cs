@@ -183,7 +183,42 @@ public sealed class InputCheckTests(CdsServiceFactory factory) : IClassFixture<C
         { "id", "true" },
         { "code.coding", "\"text\"" },
         { "code.coding.0.code", "{\"x\":1}" },
+
+        // A JSON null inside an array of elements: Ostrich mode keeps it as a null item, which made the readers throw (a 500).
+        { "stage", "[null]" },
+        { "code.coding", "[null]" },
+        { "note", "[{\"text\":\"relapse\"},null]" },
     };
+
+    // Dates at the calendar's edges: a month that ends the calendar, and a transplant so early that the policy's window
+    // before it would begin before year 1. Each made the service answer 500.
+    public static TheoryData<string, int, string, string> EdgeDates() => new()
+    {
+        { "conditions", 1, "onsetDateTime", "9999-12" },
+        { "procedures", 0, "performedDateTime", "9999-12" },
+        { "procedures", 0, "performedDateTime", "0001-01-01" },
+        { "procedures", 0, "performedDateTime", "0001-01-01T00:00:00+05:00" },
+        { "procedures", 0, "performedDateTime", "9999-12-31T23:59:59-05:00" },
+        { "observations", 0, "effectiveDateTime", "9999-12" },
+        { "coverage", 0, "period", "{\"start\":\"2020-01\",\"end\":\"9999-12\"}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EdgeDates))]
+    public async Task GivenADateAtTheEdgeOfTheCalendar_WhenPosted_ThenTheHookAnswers200WithADecision(string key, int entry, string path, string value)
+    {
+        // Arrange
+        using var client = factory.CreateSignedClient();
+        var request = Repository.Sample("order-sign-meets-criteria.json");
+        Set(request["prefetch"]![key]!["entry"]![entry]!["resource"]!, path, value.StartsWith('{') ? JsonNode.Parse(value) : JsonValue.Create(value));
+
+        // Act
+        var (status, answer) = await Hooks.PostAsync(client, Hooks.SignService, request);
+
+        // Assert: answered with the order's coverage information, never a 500.
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(answer!["systemActions"]!.AsArray(), a => a!.ToJsonString().Contains("coverage-information", StringComparison.Ordinal));
+    }
 
     [Theory]
     [MemberData(nameof(WrongTypes))]

@@ -26,7 +26,7 @@ public readonly record struct DateRange(DateOnly Earliest, DateOnly Latest)
 
         if (text.Length == 7 && DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month))
         {
-            return new DateRange(month, month.AddMonths(1).AddDays(-1));
+            return new DateRange(month, new DateOnly(month.Year, month.Month, DateTime.DaysInMonth(month.Year, month.Month)));
         }
 
         if (text.Length == 4 && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 1 and <= 9999)

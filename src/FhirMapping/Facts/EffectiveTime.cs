@@ -53,6 +53,15 @@ public sealed record EffectiveTime(DateOnly First, DateOnly Last, DatePrecision 
     /// <summary>True when this range and the days from <paramref name="from"/> to <paramref name="to"/> share no day.</summary>
     public bool Outside(DateOnly from, DateOnly to) => Last < from || First > to;
 
+    /// <summary>
+    /// The day <paramref name="days"/> days before this range's first day: the start of a policy window. The calendar's
+    /// first day when the window would begin before it (a chart date near year 1), so a window never fails to compute.
+    /// </summary>
+    public DateOnly DaysBeforeFirst(int days) => DateOnly.FromDayNumber((int)Math.Clamp((long)First.DayNumber - days, DateOnly.MinValue.DayNumber, DateOnly.MaxValue.DayNumber));
+
+    /// <summary>The day <paramref name="days"/> days after this range's last day: the end of a policy window (the calendar's last day at most).</summary>
+    public DateOnly DaysAfterLast(int days) => DateOnly.FromDayNumber((int)Math.Clamp((long)Last.DayNumber + days, DateOnly.MinValue.DayNumber, DateOnly.MaxValue.DayNumber));
+
     /// <summary>"15 Sep 2026", "Sep 2026", "2026".</summary>
     public override string ToString() => Precision switch
     {

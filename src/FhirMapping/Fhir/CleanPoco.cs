@@ -61,7 +61,7 @@ internal static class CleanPoco
                 case IList list:
                     for (var i = 0; i < list.Count; i++)
                     {
-                        if (list[i] is Base member && !IsClean(member, depth + 1))
+                        if (list[i] is not Base member || !IsClean(member, depth + 1))
                         {
                             return false;
                         }

@@ -30,7 +30,7 @@ public static class FhirDates
         if (value.Length == 7)
         {
             return DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month)
-                ? new EffectiveTime(month, month.AddMonths(1).AddDays(-1), DatePrecision.Month)
+                ? new EffectiveTime(month, new DateOnly(month.Year, month.Month, DateTime.DaysInMonth(month.Year, month.Month)), DatePrecision.Month)
                 : null;
         }
 

@@ -11,7 +11,8 @@ namespace Cds.FhirMapping.Fhir;
 /// type (a number for a date, an array for a single CodeableConcept, an object for a code, a string for a
 /// CodeableConcept): the property getter then throws, or the value silently reads as absent. Such a resource is
 /// unreadable (the caller names it as missing data) instead of failing, or misleading, whoever reads it later. Unknown
-/// elements of a resource and malformed dates stay lenient.
+/// elements of a resource and malformed dates stay lenient. A null item in a list (a JSON <c>null</c> inside an array of
+/// elements) makes the resource unreadable too.
 /// </summary>
 /// <remarks>
 /// One walk over the elements as stored (no getters): a primitive whose stored value is not of its .NET type, or a
@@ -51,7 +52,9 @@ internal static class PocoShape
                 case IEnumerable list and not string:
                     foreach (var item in list)
                     {
-                        if (item is Base member && !IsReadable(member, depth + 1))
+                        // A JSON null inside an array of elements ("reasonReference": [null]) is kept by Ostrich mode as
+                        // a null item, which every reader would trip over: not FHIR, so the resource is unreadable.
+                        if (item is null || (item is Base member && !IsReadable(member, depth + 1)))
                         {
                             return false;
                         }

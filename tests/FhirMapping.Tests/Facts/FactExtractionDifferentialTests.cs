@@ -53,7 +53,9 @@ public sealed class FactExtractionDifferentialTests(ITestOutputHelper output)
         Assert.True(tally.WithRelapseRisk >= 100, $"only {tally.WithRelapseRisk} inputs with graft or conditioning facts");
         Assert.True(tally.WithChimerism >= 100, $"only {tally.WithChimerism} inputs with chimerism facts");
         Assert.True(tally.WithGaps >= 100, $"only {tally.WithGaps} inputs with a gap (a value of the wrong type)");
-        Assert.True(tally.Threw >= 10, $"only {tally.Threw} inputs where the extractor threw");
+        // A null item in a list once passed the Firely read and made the readers throw (a 500); such a resource is now
+        // unreadable at the read (PocoShape), so no variant reaches a reader that throws.
+        Assert.True(tally.Threw == 0, $"the extractor threw on {tally.Threw} inputs");
     }
 
     [Fact]

@@ -8,7 +8,9 @@ namespace Cds.FhirMapping.Tests.Reading.Reference;
 
 /// <summary>
 /// <see cref="Cds.FhirMapping.Fhir.PocoShape"/> as it was at 5ec99ef (before issue #14's clean-resource check), kept
-/// only as the reference the differential test compares the shipped reader with. Not used by the product.
+/// only as the reference the differential test compares the shipped reader with. Not used by the product. One rule was
+/// added to it and to the shipped reader together, after: a null item in a list makes the resource unreadable (it made
+/// the readers throw, a 500).
 /// </summary>
 /// <remarks>
 /// Whether every element of a resource read in Ostrich mode can be used. Ostrich mode keeps a value of the wrong JSON
@@ -52,7 +54,7 @@ internal static class ReferencePocoShape
                 case IEnumerable list and not string:
                     foreach (var item in list)
                     {
-                        if (item is Base member && !IsReadable(member, depth + 1))
+                        if (item is null || (item is Base member && !IsReadable(member, depth + 1)))
                         {
                             return false;
                         }

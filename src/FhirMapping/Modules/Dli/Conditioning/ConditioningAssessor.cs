@@ -13,7 +13,7 @@ internal sealed class ConditioningAssessor(ConditioningTerms terms)
 {
     public ConditioningAssessment? Assess(ConditioningRecord record, EffectiveTime transplant)
     {
-        var from = transplant.First.AddDays(-terms.Document.DoseWindowDaysBeforeHct);
+        var from = transplant.DaysBeforeFirst(terms.Document.DoseWindowDaysBeforeHct);
         var to = transplant.Last;
         bool InWindow(Evidence e) => e.When is { } when && when.Within(from, to);
         var doses = record.Doses.Where(d => InWindow(d.Evidence)).ToList();

@@ -43,8 +43,8 @@ internal sealed class RelapseRiskCriterion(CriterionWriter writer, ThresholdsDoc
                 continue;
             }
 
-            var from = transplant.First.AddDays(-thresholds.ConditioningWindowDaysBeforeHct);
-            var to = transplant.Last.AddDays(thresholds.GraftWindowDaysAfterHct);
+            var from = transplant.DaysBeforeFirst(thresholds.ConditioningWindowDaysBeforeHct);
+            var to = transplant.DaysAfterLast(thresholds.GraftWindowDaysAfterHct);
             if (when.Within(from, to))
             {
                 inWindow.Add(signal);
