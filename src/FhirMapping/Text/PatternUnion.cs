@@ -8,7 +8,9 @@ namespace Cds.FhirMapping.Text;
 /// exactly when one of its alternatives does, and each alternative here is a whole pattern in a group of its own (its
 /// inline options end with the group), so the alternation matches somewhere exactly when one of the patterns does.
 /// Group numbers shift in an alternation, so patterns that refer to a group (a back-reference, a conditional, a
-/// balancing group) or that differ in options or time-out are asked one by one instead: the answer is the same either way.
+/// balancing group), that could hold a comment running to the end of the line (a '#': under the x option it would
+/// swallow the group's closing parenthesis) or that differ in options or time-out are asked one by one instead: the
+/// answer is the same either way.
 /// </summary>
 internal sealed partial class PatternUnion
 {
@@ -20,7 +22,7 @@ internal sealed partial class PatternUnion
         ArgumentNullException.ThrowIfNull(patterns);
         _patterns = [.. patterns];
         if (_patterns.Length > 1
-            && _patterns.All(p => p.Options == _patterns[0].Options && p.MatchTimeout == _patterns[0].MatchTimeout && !RefersToGroup().IsMatch(p.ToString()))
+            && _patterns.All(p => p.Options == _patterns[0].Options && p.MatchTimeout == _patterns[0].MatchTimeout && !RefersToGroup().IsMatch(p.ToString()) && !p.ToString().Contains('#', StringComparison.Ordinal))
             && (_patterns[0].Options & RegexOptions.RightToLeft) == 0)
         {
             _union = new Regex(string.Join('|', _patterns.Select(p => $"(?:{p})")), _patterns[0].Options, _patterns[0].MatchTimeout);

@@ -56,4 +56,22 @@ public sealed class PatternUnionTests
         Assert.Equal(expected, matched);
         Assert.Equal(patterns.Any(p => p.IsMatch(text)), matched);
     }
+
+    [Theory]
+    [InlineData("relapse", true)]
+    [InlineData("chimerism", true)]
+    [InlineData("remission", false)]
+    public void GivenAPatternWithACommentToTheEndOfTheLine_WhenAsked_ThenItIsAskedOnItsOwn(string text, bool expected)
+    {
+        // Arrange: under the x option "# …" runs to the end of the line; in "(?:(?x) relapse # a comment)|(?:chimerism)" it
+        // would swallow the group's ")" and the whole second pattern.
+        Regex[] patterns = [new("(?x) relapse # a comment", RegexOptions.CultureInvariant), new("chimerism", RegexOptions.CultureInvariant)];
+
+        // Act
+        var matched = new PatternUnion(patterns).IsMatch(text);
+
+        // Assert
+        Assert.Equal(expected, matched);
+        Assert.Equal(patterns.Any(p => p.IsMatch(text)), matched);
+    }
 }
