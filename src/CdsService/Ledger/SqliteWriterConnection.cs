@@ -99,21 +99,11 @@ internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<S
         connection.Dispose();
     }
 
-    public async ValueTask DisposeAsync()
+    // Microsoft.Data.Sqlite closes synchronously whichever way it is asked: one path for both.
+    public ValueTask DisposeAsync()
     {
-        foreach (var insert in _inserts.Values)
-        {
-            await insert.DisposeAsync();
-        }
-
-        _inserts.Clear();
-        if (_jwtIdInsert is not null)
-        {
-            await _jwtIdInsert.DisposeAsync();
-            _jwtIdInsert = null;
-        }
-
-        await connection.DisposeAsync();
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     // Made and prepared on first use; its parameters in the order of the table's columns.
