@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Cds.Service.Contract;
 using Cds.Service.Hooks;
 using Cds.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -74,7 +74,7 @@ internal static class JsonBody
     /// <see cref="FirstBufferBytes"/>, doubled up to the limit when it is chunked; each doubling first grows
     /// <paramref name="reservation"/> when given (503 <c>throttled</c> when the budget has no room in time).
     /// </summary>
-    public static async Task<(RawBody? Body, BodyProblem? Problem)> ReadBytesAsync(HttpRequest request, long limit, TimeSpan timeout, BodyBudget.Reservation? reservation, CancellationToken cancellationToken)
+    public static async Task<(RawBody? Body, BodyProblem? Problem)> ReadBytesAsync(HttpRequest request, long limit, TimeSpan timeout, IBodyAllowance? reservation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -4,7 +4,7 @@ namespace Cds.Service.Hooks;
 /// A count of units (bytes of body budget, hook slots) taken and given back in any amount, first come first served: a
 /// large request is not overtaken for ever by small ones. A wait is bounded by the caller's time and by
 /// <c>maxWaiters</c> callers waiting at once; a request larger than the capacity must be cut to it by the caller (it
-/// then waits until nothing else is held). The one place both <see cref="Contract.BodyBudget"/> and
+/// then waits until nothing else is held). The one place both <see cref="BodyBudget"/> and
 /// <see cref="HookGate"/> queue.
 /// </summary>
 internal sealed class FifoSemaphore(long capacity, int maxWaiters)

@@ -1,4 +1,3 @@
-using Cds.Service.Contract;
 using Cds.Service.Discovery;
 using Cds.Service.Feedback;
 using Cds.Service.Hooks;

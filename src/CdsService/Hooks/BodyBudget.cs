@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Cds.Service.Hooks;
+using Cds.Service.Contract;
 using Cds.Service.Policy;
 using Microsoft.Extensions.Options;
 
-namespace Cds.Service.Contract;
+namespace Cds.Service.Hooks;
 
 /// <summary>
 /// Bounds the request-body bytes held at once (<c>Cds:MaxBodyBytesInFlight</c>): a call reserves its body's size before
@@ -36,7 +36,7 @@ internal sealed class BodyBudget(IOptions<CdsOptions> options, IOptions<Deadline
     }
 
     /// <summary>Bytes held by one call, grown while a chunked body is read; disposing gives them all back.</summary>
-    internal sealed class Reservation : IDisposable
+    internal sealed class Reservation : IBodyAllowance, IDisposable
     {
         private readonly BodyBudget _budget;
         private readonly TimeSpan _allowance;
