@@ -8,7 +8,7 @@ using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
 using Cds.Service.Contract;
 using Cds.Service.Dtr;
-using Cds.Service.Hosting;
+using Cds.Service.Telemetry;
 using Cds.Service.Policy;
 using Cds.Service.Prefetch;
 using Microsoft.Extensions.Options;

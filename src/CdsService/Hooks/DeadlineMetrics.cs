@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Cds.Service.Hosting;
+using Cds.Service.Telemetry;
 
 namespace Cds.Service.Hooks;
 

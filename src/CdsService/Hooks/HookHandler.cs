@@ -7,7 +7,7 @@ using Cds.FhirMapping.Fhir;
 using Cds.Service.Contract;
 using Cds.Service.Discovery;
 using Cds.Service.Dtr;
-using Cds.Service.Hosting;
+using Cds.Service.Telemetry;
 using Cds.Service.Policy;
 using Cds.Service.Prefetch;
 using Cds.Service.Security;

@@ -1,3 +1,4 @@
+using Cds.Service.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;

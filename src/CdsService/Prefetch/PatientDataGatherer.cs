@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Cds.Service.Contract;
 using Cds.Service.Discovery;
-using Cds.Service.Hosting;
+using Cds.Service.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Prefetch;

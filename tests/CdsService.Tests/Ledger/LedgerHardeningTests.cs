@@ -87,7 +87,7 @@ public sealed class LedgerHardeningTests
         var hookInstance = "d1577c69\nInformation forged\u001b[2J" + new string('x', 500);
 
         // Act
-        var tag = Cds.Service.Hosting.CdsMetrics.Bounded(hookInstance);
+        var tag = Cds.Service.Telemetry.CdsMetrics.Bounded(hookInstance);
 
         // Assert
         Assert.StartsWith("d1577c69\\u000aInformation forged\\u001b[2J", tag, StringComparison.Ordinal);

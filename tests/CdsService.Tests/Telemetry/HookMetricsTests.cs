@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using Cds.Service.Hosting;
+using Cds.Service.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 

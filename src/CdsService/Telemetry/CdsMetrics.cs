@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Cds.FhirMapping.Evaluation;
 using Cds.Service.Contract;
 
-namespace Cds.Service.Hosting;
+namespace Cds.Service.Telemetry;
 
 /// <summary>
 /// The service's own telemetry: meter and activity source <c>Cds.Service</c>. Every tag value comes from a small fixed
