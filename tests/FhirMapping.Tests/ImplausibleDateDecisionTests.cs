@@ -106,6 +106,20 @@ public sealed class ImplausibleDateDecisionTests
     }
 
     [Theory]
+    [InlineData("2025-06-17", false)]
+    [InlineData("2025-06-18", true)]
+    public void GivenTheOnlyHctDatedAfterToday_WhenDecided_ThenItIsNotReceivedYetAndBeyondTheToleranceNamed(string performed, bool named)
+    {
+        // A transplant dated after today has not been received (TransplantCriterion); beyond the tolerance its date
+        // cannot be true either, and the unknown HCT says so.
+        var decision = Decide(Meets.Where(r => r != Chimerism), (Hct, r => r["performedDateTime"] = performed));
+
+        Assert.Equal(CriterionStatus.Unknown, decision["HCT"].Status);
+        Assert.Equal(named, decision["HCT"].Review.Any(i => i.Reason == "Implausible date" && i.Evidence.Single().Reference == Hct));
+        Assert.Equal(DecisionOutcome.CannotBeDetermined, decision.Outcome);
+    }
+
+    [Theory]
     [InlineData("2025-06-17T08:10:00-07:00", DecisionOutcome.MeetsCriteria)]
     [InlineData("2025-06-18T08:10:00-07:00", DecisionOutcome.CannotBeDetermined)]
     public void GivenTheOnlyChimerismResultDatedAfterToday_WhenDecided_ThenOnlyOneBeyondTheToleranceIsForReview(string effective, DecisionOutcome outcome)
