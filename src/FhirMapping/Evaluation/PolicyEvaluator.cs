@@ -8,14 +8,17 @@ namespace Cds.FhirMapping.Evaluation;
 /// <summary>
 /// Decides a policy for one order from <see cref="ClinicalFacts"/>, as its file declares: each leaf of the criteria
 /// tree by its evaluator, the combinators from their children, then the first outcome rule that fires. Pure: no I/O,
-/// and the only clock is the injected <see cref="TimeProvider"/> (a transplant dated after today has not been received yet).
+/// and the only clock is the injected <see cref="TimeProvider"/> (a transplant dated after today has not been received yet;
+/// a record dated after it by more than the policy's tolerance cannot be true: <see cref="PlausibleDates"/>).
 /// </summary>
 /// <remarks>
 /// The safety rules are the same for every policy and live here: absence of evidence is missing data, never an unmet
 /// criterion (a leaf is "not met" only on positive evidence against it, or where the file says an absent record means
 /// so); evidence that is tentative, conflicting, stated only in words outside the order, or incomplete (a
 /// <see cref="DataGap"/> in a type the criterion reads) never decides against the patient or for an investigational
-/// answer: the criterion is unknown with a <see cref="ReviewItem"/>, and the answer is conditional. A clinician's DTR
+/// answer: the criterion is unknown with a <see cref="ReviewItem"/>, and the answer is conditional. So is evidence whose
+/// date cannot be true (before the patient's birth, before the policy's earliest year, in the future): it never decides
+/// a criterion (<see cref="ImplausibleEvidence"/>). A clinician's DTR
 /// answers fill only what the chart leaves unknown (<see cref="AttestedAnswers"/>). Outcome rules fire only on met and
 /// not-met criteria; when none fires the answer is "cannot be determined".
 /// </remarks>
@@ -27,6 +30,7 @@ public sealed class PolicyEvaluator
     private readonly DecisionTree _tree;
     private readonly IReadOnlyList<(NodeDocument Node, ICriterionEvaluator Evaluator)> _leaves;
     private readonly IReadOnlyList<CriterionDocument> _reported;
+    private readonly PlausibleDates? _dates;
 
     public PolicyEvaluator(PolicyDefinition policy, TimeProvider timeProvider)
     {
@@ -37,6 +41,7 @@ public sealed class PolicyEvaluator
         _tree = new DecisionTree(policy.Document.Decision);
         _leaves = [.. _tree.Leaves.Select(n => (n, EvaluatorCatalog.All[n.Evaluator!].Create(policy, n, _writer)))];
         _reported = [.. policy.Document.Criteria.Where(c => _tree.Contains(c.Id))];
+        _dates = PlausibleDates.For(policy);
     }
 
     public PolicyDefinition Policy => _policy;
@@ -47,19 +52,19 @@ public sealed class PolicyEvaluator
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(order);
         var today = DateOnly.FromDateTime(_timeProvider.GetUtcNow().UtcDateTime);
-        var facts = Merge(record, order.Indication);
 
-        // A clinician's DTR answers fill what the chart leaves unknown, and never override it (AttestedAnswers).
-        var (chart, answers) = AttestedAnswers.Split(facts);
-        var context = new CriterionContext(_writer, order, today);
-        var leaves = new Dictionary<string, CriterionResult>(StringComparer.Ordinal);
-        foreach (var (node, evaluator) in _leaves)
+        // Evidence whose date cannot be true decides nothing (ImplausibleEvidence): the criteria are read without it,
+        // and, when there is any, once more with it at face value to find the criteria it would have decided.
+        var (plausible, implausible) = _dates is null ? (record, []) : ImplausibleEvidence.Screen(record, _dates, today);
+        var facts = Merge(plausible, order.Indication);
+        var leaves = Leaves(facts, order, today);
+        if (implausible.Count > 0)
         {
-            context.Id = node.Id;
-            var (result, product) = AttestedAnswers.Decide(_writer, node.Id, f => evaluator.Evaluate(context, f), evaluator.Answers, chart, answers, facts);
-            result = Incomplete(result, facts.Gaps, node.LatestRecordDecides);
-            context.Decided(node.Evaluator!, result, product);
-            leaves[node.Id] = result;
+            var atFaceValue = Leaves(Merge(record, order.Indication), order, today);
+            foreach (var (node, _) in _leaves)
+            {
+                leaves[node.Id] = ImplausibleEvidence.Decide(_writer, leaves[node.Id], atFaceValue[node.Id], implausible, _policy.Criterion(node.Id).Reads);
+            }
         }
 
         List<CriterionResult> criteria = [.. _reported.Select(c => leaves.TryGetValue(c.Id, out var leaf) ? leaf : Combinator(c, leaves))];
@@ -79,6 +84,25 @@ public sealed class PolicyEvaluator
         {
             Review = review,
         };
+    }
+
+    // Each leaf of the tree by its evaluator, in the file's order (a leaf reads what the leaves before it found).
+    private Dictionary<string, CriterionResult> Leaves(ClinicalFacts facts, OrderFacts order, DateOnly today)
+    {
+        // A clinician's DTR answers fill what the chart leaves unknown, and never override it (AttestedAnswers).
+        var (chart, answers) = AttestedAnswers.Split(facts);
+        var context = new CriterionContext(_writer, order, today);
+        var leaves = new Dictionary<string, CriterionResult>(StringComparer.Ordinal);
+        foreach (var (node, evaluator) in _leaves)
+        {
+            context.Id = node.Id;
+            var (result, product) = AttestedAnswers.Decide(_writer, node.Id, f => evaluator.Evaluate(context, f), evaluator.Answers, chart, answers, facts);
+            result = Incomplete(result, facts.Gaps, node.LatestRecordDecides);
+            context.Decided(node.Evaluator!, result, product);
+            leaves[node.Id] = result;
+        }
+
+        return leaves;
     }
 
     /// <summary>The outcome names of the file's rules.</summary>

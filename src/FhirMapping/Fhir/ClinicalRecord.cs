@@ -39,6 +39,9 @@ public sealed class ClinicalRecord
     /// <summary>Resources dropped because they are another patient's or name no patient: "Type/id" (never content).</summary>
     public IReadOnlyList<string> NotThisPatient => _walk.NotThisPatient;
 
+    /// <summary>The patient's birth date as the Patient resource gives it (null: no Patient, or no readable birthDate).</summary>
+    public EffectiveTime? BirthDate { get; private set; }
+
     /// <summary>Data that could not be read or was cut off, by resource type.</summary>
     public IReadOnlyList<DataGap> Gaps => _gaps;
 
@@ -81,6 +84,12 @@ public sealed class ClinicalRecord
         {
             Unreadable++;
             return;
+        }
+
+        // The patient's birth date is read here, once per record, from the JSON (the Patient is not otherwise read).
+        if (type == "Patient" && json.TryGetProperty("birthDate", out var birthDate) && birthDate.ValueKind == JsonValueKind.String)
+        {
+            BirthDate = FhirDates.Read(birthDate.GetString());
         }
 
         if (_relevant is not null && !_relevant(type, json))

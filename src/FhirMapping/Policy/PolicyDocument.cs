@@ -85,6 +85,12 @@ public sealed record ThresholdsDocument
 
     /// <summary>How long after the transplant a graft-processing record still belongs to it.</summary>
     public required int GraftWindowDaysAfterHct { get; init; }
+
+    /// <summary>A record dated wholly before 1 January of this year cannot be true (<see cref="Evaluation.PlausibleDates"/>).</summary>
+    public required int EarliestPlausibleYear { get; init; }
+
+    /// <summary>A record dated more than this many days after the evaluation day cannot be true (<see cref="Evaluation.PlausibleDates"/>).</summary>
+    public required int FutureToleranceDays { get; init; }
 }
 
 public sealed record CriterionDocument

@@ -99,6 +99,16 @@ internal static class PolicyFileValidator
         {
             problems.Add("thresholds.graftWindowDaysAfterHct must be between 0 and 3650 days");
         }
+
+        if (thresholds.EarliestPlausibleYear is < 1800 or > 2100)
+        {
+            problems.Add("thresholds.earliestPlausibleYear must be between 1800 and 2100");
+        }
+
+        if (thresholds.FutureToleranceDays is < 0 or > 30)
+        {
+            problems.Add("thresholds.futureToleranceDays must be between 0 and 30 days");
+        }
     }
 
     private static void Criteria(PolicyDocument document, List<string> problems)

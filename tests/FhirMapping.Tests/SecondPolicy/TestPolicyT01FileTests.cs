@@ -22,7 +22,7 @@ public sealed class TestPolicyT01FileTests
             ["a coded leaf on a resource it cannot read"] = (p => Leaf(p, "T.C")["resource"] = "MedicationRequest", "decision.tree[2].resource 'MedicationRequest' must be one of Condition, Procedure, Observation", true),
             ["an absent rule that is not one"] = (p => Leaf(p, "T.D")["absent"] = "met", "decision.tree[3].absent 'met' must be 'unknown' or 'not-met'", true),
             ["a leaf naming a value set the file lacks"] = (p => Leaf(p, "T.A")["valueSet"] = "t01-indications", "decision.tree[0].valueSet 't01-indications' names no value set under valueSets", false),
-            ["a DLI section in a generic file"] = (p => p["thresholds"] = JsonNode.Parse("""{"fullDonorChimerismPercent": 95, "conditioningWindowDaysBeforeHct": 60, "graftWindowDaysAfterHct": 7}"""),
+            ["a DLI section in a generic file"] = (p => p["thresholds"] = JsonNode.Parse("""{"fullDonorChimerismPercent": 95, "conditioningWindowDaysBeforeHct": 60, "graftWindowDaysAfterHct": 7, "earliestPlausibleYear": 1957, "futureToleranceDays": 1}"""),
                 "thresholds is read only by module 'dli', not by module 'generic'", true),
             ["a DLI documentation check in a generic file"] = (p => p["documentation"]![0]!["satisfiedBy"] = "dli.indication", "documentation[0].satisfiedBy 'dli.indication' belongs to module 'dli'", false),
             ["a notes check without its value set"] = (p => p["documentation"]![0]!["valueSet"] = null, "documentation[0].valueSet is required: 'notes' finds notes", false),

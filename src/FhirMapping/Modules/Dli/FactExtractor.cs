@@ -86,7 +86,7 @@ public sealed class FactExtractor
             }
         }
 
-        return sink.ToFacts(record.Gaps);
+        return sink.ToFacts(record.Gaps, record.BirthDate);
     }
 
     private void ReadResource(Resource resource, Dictionary<string, Condition> conditions, Dictionary<string, Medication> medications, FactSink sink)

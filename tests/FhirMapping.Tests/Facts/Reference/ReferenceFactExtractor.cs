@@ -79,7 +79,8 @@ internal sealed class ReferenceFactExtractor
             }
         }
 
-        return sink.ToFacts(record.Gaps);
+        // The birth date is the record's (ClinicalRecord reads it), handed on as the shipped extractor does.
+        return sink.ToFacts(record.Gaps, record.BirthDate);
     }
 
     private void ReadResource(Resource resource, Dictionary<string, Condition> conditions, Dictionary<string, Medication> medications, FactSink sink)

@@ -63,8 +63,9 @@ internal sealed class FactSink
         }
     }
 
-    public ClinicalFacts ToFacts(IReadOnlyList<DataGap> gaps) => new()
+    public ClinicalFacts ToFacts(IReadOnlyList<DataGap> gaps, EffectiveTime? birthDate = null) => new()
     {
+        BirthDate = birthDate,
         Malignancies = Malignancies,
         DiseaseStatus = Statuses,
         Transplants = Transplants,
