@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cds.Bench.Corpus;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Fhir.Direct;
+using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Tests.Reading.Reference;
 using Hl7.Fhir.Model;
 
@@ -41,7 +42,8 @@ public sealed class DirectReadDifferentialTests(ITestOutputHelper output)
     public void GivenMalformedVariantsOfEveryResource_WhenReadDirectly_ThenEachIsFirelysResourceOrNotHandled()
     {
         // Arrange
-        var variants = FhirReadCorpus.Variants(VariantsPerResource).Concat(DirectReadVariants.Of("Observation"));
+        var variants = FhirReadCorpus.Variants(VariantsPerResource)
+            .Concat(DirectReadVariants.Of("Observation")).Concat(DirectReadVariants.Of("Procedure")).Concat(DirectReadVariants.Of("Condition"));
 
         // Act
         var tally = Compare(variants);
@@ -56,22 +58,27 @@ public sealed class DirectReadDifferentialTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void GivenTheCorpusPatients_WhenRead_ThenEveryObservationIsReadDirectly()
+    public void GivenTheCorpusPatients_WhenRead_ThenEveryObservationProcedureAndConditionIsReadDirectly()
     {
+        var extractor = new FactExtractor(PolicyDefinition.LoadDefault());
         foreach (var (name, size) in new[] { ("typical", 50), ("heavy", 2000) })
         {
-            // Arrange: the resources of the prefetch, the searchset Bundles unpacked, as the record reads them.
+            // Arrange: the resources of the prefetch, the searchset Bundles unpacked, as the record reads them; and those
+            // the relevance filter lets through to be read (FactExtractor.Read).
             using var document = JsonDocument.Parse(PatientRecord.HookRequest(name, size, 4503).ToJsonString());
             var resources = document.RootElement.GetProperty("prefetch").EnumerateObject().SelectMany(p => Unpacked(p.Value)).ToList();
+            var screened = resources.Where(r => extractor.IsRelevant(r.GetProperty("resourceType").GetString()!, r)).ToList();
 
             // Act
-            var direct = resources.Where(r => DirectRead.TryRead(r) is not null).ToList();
-            var observations = resources.Count(r => r.GetProperty("resourceType").ValueEquals("Observation"));
+            var direct = resources.Count(r => DirectRead.TryRead(r) is not null);
+            var screenedDirect = screened.Count(r => DirectRead.TryRead(r) is not null);
+            var handledTypes = resources.Count(r => r.GetProperty("resourceType").GetString() is "Observation" or "Procedure" or "Condition");
 
             // Assert
-            output.WriteLine($"{name}: {direct.Count} of {resources.Count} resources read directly ({observations} Observations)");
-            Assert.Equal(observations, direct.Count);
-            Assert.True(direct.Count >= resources.Count * 3 / 4, $"{name}: only {direct.Count} of {resources.Count} read directly");
+            output.WriteLine($"{name}: {direct} of {resources.Count} resources read directly; of the {screened.Count} the relevance filter lets through, {screenedDirect}");
+            Assert.Equal(handledTypes, direct);
+            Assert.True(direct >= resources.Count * 3 / 4, $"{name}: only {direct} of {resources.Count} read directly");
+            Assert.True(screenedDirect >= screened.Count / 2, $"{name}: only {screenedDirect} of the {screened.Count} screened resources read directly");
         }
     }
 
