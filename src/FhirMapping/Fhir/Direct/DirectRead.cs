@@ -15,7 +15,7 @@ namespace Cds.FhirMapping.Fhir.Direct;
 /// <remarks>
 /// The readers allocate the POCO and its strings only: no reflection, no intermediate tree. Whatever they accept is
 /// clean (<see cref="CleanPoco"/>), so <see cref="PocoShape"/>'s check has nothing to find and is not run.
-/// FirelyDirectReadDifferentialTests holds them to Firely over every resource of the repository and its variants.
+/// DirectReadDifferentialTests and DirectReadFactsDifferentialTests hold them to Firely over every resource of the repository and its variants.
 /// </remarks>
 internal static class DirectRead
 {
