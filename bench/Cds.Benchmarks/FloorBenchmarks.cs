@@ -9,9 +9,11 @@ namespace Cds.Bench.Micro;
 /// <summary>
 /// The floors a hook's cost is judged against, on the same bodies: <c>JsonDocumentParse</c> (the whole request body
 /// parsed once), <c>ReaderPass</c> (one <c>Utf8JsonReader</c> pass over it, the least any JSON reading costs),
-/// <c>FirelyAllResources</c> (every prefetch resource deserialized by the Firely SDK, <c>ClinicalRecord.Parse</c>: the
-/// reference reader) and <c>FirelyScreened</c> (only the resources the policy reads, deserialized after a screening of
-/// their JSON: <c>FactExtractor.Read</c>, what the service does before it extracts facts).
+/// <c>FirelyAllResources</c> (every prefetch resource deserialized, <c>ClinicalRecord.Parse</c>: the reference reader)
+/// and <c>FirelyScreened</c> (only the resources the policy reads, deserialized after a screening of their JSON:
+/// <c>FactExtractor.Read</c>, what the service does before it extracts facts). Both read through <c>FhirJson.TryRead</c>,
+/// which since session 22 reads the common clean shapes directly and the rest through the Firely SDK (the names are
+/// kept for the report's history; <see cref="DirectReadBenchmarks"/> has the Firely-only read beside it).
 /// </summary>
 [SuppressMessage("Maintainability", "CA1515", Justification = "BenchmarkDotNet runs public benchmark types only.")]
 public class FloorBenchmarks

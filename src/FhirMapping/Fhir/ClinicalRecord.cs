@@ -22,13 +22,15 @@ public sealed class ClinicalRecord
     private readonly Action<string?, string?, JsonElement> _admit;
     private readonly List<DataGap> _gaps = [];
     private readonly Func<string, JsonElement, bool>? _relevant;
+    private readonly Func<JsonElement, Resource?> _read;
     private readonly string _patientId;
 
-    private ClinicalRecord(string patientId, Func<string, JsonElement, bool>? relevant)
+    private ClinicalRecord(string patientId, Func<string, JsonElement, bool>? relevant, Func<JsonElement, Resource?> read)
     {
         ArgumentException.ThrowIfNullOrEmpty(patientId);
         _patientId = patientId;
         _relevant = relevant;
+        _read = read;
         _walk = new RecordWalk(patientId);
         _admit = Admit;
     }
@@ -59,10 +61,14 @@ public sealed class ClinicalRecord
     /// <summary>Builds the patient's record from resources and searchset Bundles, deserializing every resource.</summary>
     public static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles, string patientId) => Parse(resourcesOrBundles, patientId, null);
 
-    internal static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles, string patientId, Func<string, JsonElement, bool>? relevant)
+    internal static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles, string patientId, Func<string, JsonElement, bool>? relevant) =>
+        Parse(resourcesOrBundles, patientId, relevant, FhirJson.TryRead);
+
+    /// <summary>The record with each resource read by <paramref name="read"/> (the service's is <see cref="FhirJson.TryRead"/>; a test holds it to Firely's read alone).</summary>
+    internal static ClinicalRecord Parse(IEnumerable<JsonElement> resourcesOrBundles, string patientId, Func<string, JsonElement, bool>? relevant, Func<JsonElement, Resource?> read)
     {
         ArgumentNullException.ThrowIfNull(resourcesOrBundles);
-        var record = new ClinicalRecord(patientId, relevant);
+        var record = new ClinicalRecord(patientId, relevant, read);
         foreach (var element in resourcesOrBundles)
         {
             record.Add(element);
@@ -98,7 +104,7 @@ public sealed class ClinicalRecord
             return;
         }
 
-        if (FhirJson.TryRead(json) is { } resource)
+        if (_read(json) is { } resource)
         {
             _resources.Add(resource);
         }

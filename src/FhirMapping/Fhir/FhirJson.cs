@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cds.FhirMapping.Fhir.Direct;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 
@@ -14,7 +15,11 @@ internal static class FhirJson
         .UsingMode(DeserializationMode.Ostrich);
 
     /// <summary>Reads one resource; null when the JSON is not a FHIR resource this SDK knows, or holds a value of the wrong type.</summary>
-    public static Resource? TryRead(JsonElement element)
+    /// <remarks>The common clean shapes are read directly (<see cref="DirectRead"/>: the same POCO, without Firely's reflection); everything else through Firely.</remarks>
+    public static Resource? TryRead(JsonElement element) => DirectRead.TryRead(element) ?? TryReadWithFirely(element);
+
+    /// <summary>Reads one resource through Firely (an Ostrich read, then <see cref="PocoShape"/>): what <see cref="DirectRead"/> is held to.</summary>
+    internal static Resource? TryReadWithFirely(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object
             || !element.TryGetProperty("resourceType", out var type)
