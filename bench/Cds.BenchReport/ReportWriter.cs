@@ -411,7 +411,7 @@ internal sealed class ReportWriter(Results results)
         (string Method, string Label)[] steps =
         [
             ("ParseRequest", "Body → JsonDocument → HookRequest + draft orders"),
-            ("ReadRecord", "Prefetch gathered and read: screening, Firely for what the policy reads, facts (`CoverageEngine.ReadAsync`)"),
+            ("ReadRecord", "Prefetch gathered and read: screening, the direct reader (Firely for other shapes) for what the policy reads, facts (`CoverageEngine.ReadAsync`)"),
             ("Decide", "Each policy order decided (`CoverageEngine.Decide`)"),
             ("Hook", "**Whole hook** (`HookHandler.HandleAsync` + the response's bytes)"),
         ];
