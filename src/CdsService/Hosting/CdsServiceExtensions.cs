@@ -52,8 +52,11 @@ internal static class CdsServiceExtensions
         builder.Services.AddSingleton<FeedbackStore>();
 
         // The access token goes to fhirServer only: no redirects are followed, private addresses are refused at
-        // connect time (FhirServerGuard), and the time limits are ours (FhirOptions).
+        // connect time (FhirServerGuard), and the time limits are ours (FhirOptions). No HttpClientFactory logging
+        // handlers: they open a log scope with the URL for every request (nine per hook without prefetch) and log
+        // nothing at the shipped level; the gatherer logs each query's outcome itself, without the URL.
         builder.Services.AddHttpClient(PatientDataGatherer.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,

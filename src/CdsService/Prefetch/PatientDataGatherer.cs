@@ -122,8 +122,7 @@ internal sealed partial class PatientDataGatherer(
         var client = httpClientFactory.CreateClient(HttpClientName);
         try
         {
-            using var document = await GetJsonAsync(client, new Uri(WithTrailingSlash(baseUri), relativeReference), request.AccessToken, cancellationToken);
-            return document.RootElement.Clone();
+            return await GetJsonAsync(client, new Uri(WithTrailingSlash(baseUri), relativeReference), request.AccessToken, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or ResponseTooLargeException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -157,8 +156,7 @@ internal sealed partial class PatientDataGatherer(
                     return new QueryResult(key, DataSource.Query, items, new DataFailure(key, $"the search was cut off after {options.Value.MaxPages} pages"));
                 }
 
-                using var document = await GetJsonAsync(client, url, request.AccessToken, budget);
-                var root = document.RootElement;
+                var root = await GetJsonAsync(client, url, request.AccessToken, budget);
                 if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String)
                 {
                     return Failed(key, "the FHIR server's answer is not a FHIR resource");
@@ -169,7 +167,7 @@ internal sealed partial class PatientDataGatherer(
                     return Failed(key, "the FHIR server answered with an OperationOutcome");
                 }
 
-                items.Add(root.Clone());
+                items.Add(root);
                 // A next link to another server is not followed: the access token goes to fhirServer only.
                 url = null;
                 if (NextLink(root) is { } next)
@@ -214,7 +212,7 @@ internal sealed partial class PatientDataGatherer(
         }
     }
 
-    private async Task<JsonDocument> GetJsonAsync(HttpClient client, Uri url, string? accessToken, CancellationToken budget)
+    private async Task<JsonElement> GetJsonAsync(HttpClient client, Uri url, string? accessToken, CancellationToken budget)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(budget);
         timeout.CancelAfter(options.Value.RequestTimeout);
@@ -231,30 +229,7 @@ internal sealed partial class PatientDataGatherer(
             throw new HttpRequestException(null, null, response.StatusCode);
         }
 
-        var limit = options.Value.MaxResponseBytes;
-        if (response.Content.Headers.ContentLength > limit)
-        {
-            throw new ResponseTooLargeException();
-        }
-
-        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, timeout.Token)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                throw new ResponseTooLargeException();
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        // The same checks as a request body (UTF-8, no lone surrogates, no duplicate keys, depth): a FHIR server's
-        // answer is no more trusted than the EHR's request.
-        var (document, problem) = JsonBody.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-        return document ?? throw new JsonException(problem!.Diagnostics);
+        return await FhirAnswerReader.ReadAsync(response.Content, options.Value.MaxResponseBytes, timeout.Token);
     }
 
     private static string? NextLink(JsonElement bundle)
@@ -294,8 +269,6 @@ internal sealed partial class PatientDataGatherer(
         && type.GetString() == "OperationOutcome";
 
     private sealed record QueryResult(string Key, DataSource Source, List<JsonElement> Items, DataFailure? Failure);
-
-    private sealed class ResponseTooLargeException : Exception;
 
     private static partial class Log
     {
