@@ -22,6 +22,9 @@ namespace Cds.Bench.Micro;
 /// </summary>
 internal static class LedgerLatency
 {
+    // Every call of the run, the warm-up's included: what a whole-process syscall count (strace -c) divides by.
+    private static long _allCalls;
+
     public static async Task<int> RunAsync(string directory, int writers, int seconds, int thinkMs, string call)
     {
         if (Directory.Exists(directory))
@@ -76,7 +79,7 @@ internal static class LedgerLatency
             : string.Empty;
         double Us(double p) => Stopwatch.GetElapsedTime(0, all[Math.Min(all.Length - 1, (int)(all.Length * p))]).TotalMicroseconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ledger-latency {call} writers={writers} think={thinkMs}ms dir={directory}: {all.Length} calls, {all.Length / elapsed.TotalSeconds:0} calls/s, wait p50 {Us(0.5):0} µs p90 {Us(0.9):0} µs p99 {Us(0.99):0} µs p99.9 {Us(0.999):0} µs max {Us(1):0} µs, deferred {deferred}{lateWaits}, checkpoints {store.Checkpoints}{holds}, commits {commitCount} ({committedRecords / Math.Max(1.0, commitCount):0.00} records per commit, {commitCount / (double)Math.Max(1, all.Length):0.000} per call), CPU {cpu.TotalMicroseconds / all.Length:0.0} µs/call (system {system.TotalMicroseconds / all.Length:0.0})"));
+            $"ledger-latency {call} writers={writers} think={thinkMs}ms dir={directory}: {all.Length} calls, {all.Length / elapsed.TotalSeconds:0} calls/s, wait p50 {Us(0.5):0} µs p90 {Us(0.9):0} µs p99 {Us(0.99):0} µs p99.9 {Us(0.999):0} µs max {Us(1):0} µs, deferred {deferred}{lateWaits}, checkpoints {store.Checkpoints}{holds}, commits {commitCount} ({committedRecords / Math.Max(1.0, commitCount):0.00} records per commit, {commitCount / (double)Math.Max(1, all.Length):0.000} per call), {Interlocked.Read(ref _allCalls)} calls with the warm-up, CPU {cpu.TotalMicroseconds / all.Length:0.0} µs/call (system {system.TotalMicroseconds / all.Length:0.0})"));
         await writer.StopAsync(CancellationToken.None);
         await store.DisposeAsync();
         Directory.Delete(directory, recursive: true);
@@ -171,6 +174,7 @@ internal static class LedgerLatency
                     var record = LedgerWriteBenchmarks.Fresh(template);
                     var started = Stopwatch.GetTimestamp();
                     var written = await writer.SubmitAsync(record, CancellationToken.None);
+                    Interlocked.Increment(ref _allCalls);
                     var wait = Stopwatch.GetTimestamp() - started;
                     mine.Add(wait);
                     if (!written)
