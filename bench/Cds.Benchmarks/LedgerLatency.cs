@@ -22,6 +22,9 @@ namespace Cds.Bench.Micro;
 /// </summary>
 internal static class LedgerLatency
 {
+    // Every call of the run, the warm-up's included: what a whole-process syscall count (strace -c) divides by.
+    private static long _allCalls;
+
     public static async Task<int> RunAsync(string directory, int writers, int seconds, int thinkMs, string call)
     {
         if (Directory.Exists(directory))
@@ -51,6 +54,7 @@ internal static class LedgerLatency
         }
 
         await LoadAsync(writer, template, writers, thinkMs, TimeSpan.FromSeconds(3), [], []);
+        using var commits = new CommitCounter(services.GetRequiredService<IMeterFactory>());
         var waits = new List<long>[writers];
         long deferred;
         using var process = Process.GetCurrentProcess();
@@ -62,6 +66,7 @@ internal static class LedgerLatency
         deferred = await LoadAsync(writer, template, writers, thinkMs, TimeSpan.FromSeconds(seconds), waits, deferredWaits);
         var elapsed = wall.Elapsed;
         process.Refresh();
+        var (commitCount, committedRecords) = (commits.Commits, commits.Records);
         cpu = process.TotalProcessorTime - cpu;
         system = process.PrivilegedProcessorTime - system;
         var all = waits.SelectMany(w => w).Order().ToArray();
@@ -74,11 +79,40 @@ internal static class LedgerLatency
             : string.Empty;
         double Us(double p) => Stopwatch.GetElapsedTime(0, all[Math.Min(all.Length - 1, (int)(all.Length * p))]).TotalMicroseconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ledger-latency {call} writers={writers} think={thinkMs}ms dir={directory}: {all.Length} calls, {all.Length / elapsed.TotalSeconds:0} calls/s, wait p50 {Us(0.5):0} µs p90 {Us(0.9):0} µs p99 {Us(0.99):0} µs p99.9 {Us(0.999):0} µs max {Us(1):0} µs, deferred {deferred}{lateWaits}, checkpoints {store.Checkpoints}{holds}, CPU {cpu.TotalMicroseconds / all.Length:0.0} µs/call (system {system.TotalMicroseconds / all.Length:0.0})"));
+            $"ledger-latency {call} writers={writers} think={thinkMs}ms dir={directory}: {all.Length} calls, {all.Length / elapsed.TotalSeconds:0} calls/s, wait p50 {Us(0.5):0} µs p90 {Us(0.9):0} µs p99 {Us(0.99):0} µs p99.9 {Us(0.999):0} µs max {Us(1):0} µs, deferred {deferred}{lateWaits}, checkpoints {store.Checkpoints}{holds}, commits {commitCount} ({committedRecords / Math.Max(1.0, commitCount):0.00} records per commit, {commitCount / (double)Math.Max(1, all.Length):0.000} per call), {Interlocked.Read(ref _allCalls)} calls with the warm-up, CPU {cpu.TotalMicroseconds / all.Length:0.0} µs/call (system {system.TotalMicroseconds / all.Length:0.0})"));
         await writer.StopAsync(CancellationToken.None);
         await store.DisposeAsync();
         Directory.Delete(directory, recursive: true);
         return 0;
+    }
+
+    // The commits (one write-duration measurement each, inline or by the writer) and the records they wrote, of this
+    // run's ledger only (its own meter factory).
+    private sealed class CommitCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _commits;
+        private long _records;
+
+        public CommitCounter(IMeterFactory meters)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name is "cds.ledger.records.written" or "cds.ledger.write.duration")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _records, value));
+            _listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _commits));
+            _listener.Start();
+        }
+
+        public long Commits => Interlocked.Read(ref _commits);
+
+        public long Records => Interlocked.Read(ref _records);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     // LEDGER_COPY_COST=1: CPU and wall time of one safety copy (as the build writes it) and of its removal.
@@ -140,6 +174,7 @@ internal static class LedgerLatency
                     var record = LedgerWriteBenchmarks.Fresh(template);
                     var started = Stopwatch.GetTimestamp();
                     var written = await writer.SubmitAsync(record, CancellationToken.None);
+                    Interlocked.Increment(ref _allCalls);
                     var wait = Stopwatch.GetTimestamp() - started;
                     mine.Add(wait);
                     if (!written)

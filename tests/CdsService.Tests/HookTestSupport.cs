@@ -79,6 +79,27 @@ public static class Hooks
         ehr.Given(match).RespondWith(response);
     }
 
+    /// <summary>
+    /// Serves <paramref name="key"/>'s query, but holds each answer until <paramref name="release"/> completes;
+    /// <paramref name="reached"/> completes when a query arrives. For a call that must be in progress while the test acts.
+    /// </summary>
+    public static void ServeHeld(WireMockServer ehr, string key, string body, TaskCompletionSource reached, Task release)
+    {
+        var (path, param, value) = Queries[key];
+        var match = Request.Create().WithPath(path).UsingGet();
+        if (param.Length > 0)
+        {
+            match = match.WithParam(param, value);
+        }
+
+        ehr.Given(match).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/fhir+json").WithBody(async _ =>
+        {
+            reached.TrySetResult();
+            await release;
+            return body;
+        }));
+    }
+
     public static JsonObject Extension(JsonNode action)
     {
         var extensions = action["resource"]!["extension"]!.AsArray();

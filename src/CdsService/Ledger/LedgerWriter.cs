@@ -57,6 +57,7 @@ internal sealed partial class LedgerWriter : BackgroundService
     // A wake-up for the spool loop (capacity one: many wake-ups before it runs are one).
     private readonly Channel<bool> _recoverNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile bool _storeAnswers = true;
+    private int _inFlight; // records between the start of their SubmitAsync and its answer
     private volatile bool _spoolMayHaveRecords = true; // looked at on the first batch: an earlier run may have left records
 
     public LedgerWriter(ILedgerStore store, LedgerSpool spool, LedgerReadiness readiness, LedgerMetrics metrics, IOptions<LedgerOptions> options, TimeProvider time, ILogger<LedgerWriter> logger)
@@ -87,67 +88,77 @@ internal sealed partial class LedgerWriter : BackgroundService
     /// </summary>
     public async Task<bool> SubmitAsync(HookCallRecord record, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        record = LedgerLimits.Bound(record);
-        var pending = new Pending(record);
-        foreach (var assertionId in record.AssertionIds)
+        Interlocked.Increment(ref _inFlight);
+        try
         {
-            _unwritten[assertionId] = pending;
-        }
-
-        if (!TryCommitNow(pending) && !_queue.Writer.TryWrite(pending))
-        {
-            using var bound = new CancellationTokenSource(_options.WriteWait, _time);
-            try
+            var started = _time.GetTimestamp();
+            record = LedgerLimits.Bound(record);
+            var pending = new Pending(record);
+            foreach (var assertionId in record.AssertionIds)
             {
-                await _queue.Writer.WriteAsync(pending, bound.Token);
+                _unwritten[assertionId] = pending;
             }
-            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+
+            if (!TryCommitNow(pending) && !_queue.Writer.TryWrite(pending))
             {
-                // The queue is full (the store is down or slow) or the service is stopping: keep it in the spool.
-                Log.Bypassed(_logger, LogText.Safe(record.HookInstance), e is ChannelClosedException ? "the service is stopping" : "the queue is full");
-                await SpoolAsync([pending], CancellationToken.None);
-                return false;
+                using var bound = new CancellationTokenSource(_options.WriteWait, _time);
+                try
+                {
+                    await _queue.Writer.WriteAsync(pending, bound.Token);
+                }
+                catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+                {
+                    // The queue is full (the store is down or slow) or the service is stopping: keep it in the spool.
+                    Log.Bypassed(_logger, LogText.Safe(record.HookInstance), e is ChannelClosedException ? "the service is stopping" : "the queue is full");
+                    await SpoolAsync([pending], CancellationToken.None);
+                    return false;
+                }
             }
-        }
 
-        var remaining = (_local is null ? _options.WriteWait : TimeSpan.FromTicks(Math.Min(_options.WriteWait.Ticks, _options.LocalWriteWait.Ticks)))
-            - _time.GetElapsedTime(started);
-        // Wait for the write at most the remaining bound, without an exception per deferred record (SuppressThrowing: a
-        // timeout or a cancellation ends the wait, it throws nothing) and without a linked token source and a delay task
-        // per call.
-        // A local store's writes held up by its upkeep: no wait (and a wait in progress ends when they become held).
-        if (remaining > TimeSpan.Zero && !pending.Written.Task.IsCompleted && _local is not { WritesHeld: true })
+            var remaining = (_local is null ? _options.WriteWait : TimeSpan.FromTicks(Math.Min(_options.WriteWait.Ticks, _options.LocalWriteWait.Ticks)))
+                - _time.GetElapsedTime(started);
+            // Wait for the write at most the remaining bound, without an exception per deferred record (SuppressThrowing: a
+            // timeout or a cancellation ends the wait, it throws nothing) and without a linked token source and a delay task
+            // per call.
+            // A local store's writes held up by its upkeep: no wait (and a wait in progress ends when they become held).
+            if (remaining > TimeSpan.Zero && !pending.Written.Task.IsCompleted && _local is not { WritesHeld: true })
+            {
+                await pending.Written.Task.WaitAsync(remaining, _time, cancellationToken)
+                    .ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            // Answer now if it is not written yet (or the caller went away); the record is written in the background, and
+            // a copy waits in the spool first, so that a crash before the commit loses nothing.
+            var written = Volatile.Read(ref pending.State) == Pending.Done;
+
+            if (!written)
+            {
+                _metrics.Deferred();
+                await KeepSafetyCopyAsync(pending);
+            }
+
+            var waited = _time.GetElapsedTime(started);
+            _metrics.HookWaited(waited);
+            Log.Waited(_logger, LogText.Safe(record.HookInstance), written, waited.TotalMilliseconds);
+            return written;
+        }
+        finally
         {
-            await pending.Written.Task.WaitAsync(remaining, _time, cancellationToken)
-                .ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
+            Interlocked.Decrement(ref _inFlight);
         }
-
-        // Answer now if it is not written yet (or the caller went away); the record is written in the background, and
-        // a copy waits in the spool first, so that a crash before the commit loses nothing.
-        var written = Volatile.Read(ref pending.State) == Pending.Done;
-
-        if (!written)
-        {
-            _metrics.Deferred();
-            await KeepSafetyCopyAsync(pending);
-        }
-
-        var waited = _time.GetElapsedTime(started);
-        _metrics.HookWaited(waited);
-        Log.Waited(_logger, LogText.Safe(record.HookInstance), written, waited.TotalMilliseconds);
-        return written;
     }
 
     // A local store with nothing else to write: the hook commits its own record on its own thread, so that an unloaded
     // call does not pay two thread hand-offs (to the writer's thread and back to its continuation). Only when nothing is
-    // queued (queued records are the writer's next batch: under load records still share commits), no record may wait in
-    // the spool (this one would overtake it), the store took the last write, and the store can start at once (no write
-    // of the writer, the JWT ids, a feedback or a purge in progress, no checkpoint holding the writes up: never a wait
-    // and never an fsync on the hook's thread). A failed write here is the writer's to retry and, failing that, spool.
+    // queued (queued records are the writer's next batch: under load records still share commits), no other hook's record
+    // is in flight (one the writer has taken but not yet committed would wait for this commit, and commit alone after it:
+    // at c 8 that halved the records per commit), no record may wait in the spool (this one would overtake it), the store
+    // took the last write, and the store can start at once (no write of the writer, the JWT ids, a feedback or a purge in
+    // progress, no checkpoint holding the writes up: never a wait and never an fsync on the hook's thread). A failed write
+    // here is the writer's to retry and, failing that, spool.
     private bool TryCommitNow(Pending pending)
     {
-        if (_local is null || _spoolMayHaveRecords || !_storeAnswers || _queue.Reader.Count > 0)
+        if (_local is null || Volatile.Read(ref _inFlight) > 1 || _spoolMayHaveRecords || !_storeAnswers || _queue.Reader.Count > 0)
         {
             return false;
         }

@@ -17,6 +17,15 @@ namespace Cds.Service.Ledger;
 /// whose checkpoint then runs in a commit (measured: a 41 MB WAL and a 0.6 s p99). A crash in the middle of a checkpoint
 /// is what SQLite's WAL is made for (the WAL stays the truth until its frames are in the database file).
 /// <para>
+/// The WAL's size is known from both ends: each pass reads it (the frames in the WAL when it began), and each commit of
+/// the writer's connection adds the pages it wrote (<see cref="Committed"/>), so that <see cref="RestartDue"/> holds from
+/// the commit that takes the WAL to <see cref="RestartFrames"/>, even when no pass has run for a while. A pass can be
+/// late: it runs on the thread pool, and a hook that commits its own record inline never yields its thread, so a pass
+/// queued on that thread's local queue waited there until the burst ended while every other thread had other work
+/// (reproduced: no pass in 6,000 one-record commits, the WAL at the backstop). A pass is queued on the pool's global
+/// queue for that reason, and the hooks stop committing inline once the commits have counted the WAL due.
+/// </para>
+/// <para>
 /// The second pass is the one place where the writes wait for a disk flush: with frames to copy it fsyncs the WAL and
 /// the database file inside the write gate, and the next commit, which restarts the WAL, fsyncs the WAL's new header
 /// (SQLite syncs the header of a restarted WAL at <c>synchronous=NORMAL</c>). On this project's VM disk (ext4 without a
@@ -63,14 +72,24 @@ internal sealed partial class SqliteCheckpointer(
     private long _holds;
     private long _heldTicks;
     private long _longestHeldTicks;
-    private long _walFrames; // the WAL's frames at the last pass; 0 after a restart
+
+    // The WAL's frames as best known: what the last pass found when it began, plus the pages the commits wrote since; 0
+    // after a restart. Too high at worst (a WAL that restarted on its own, or frames counted by a pass and a commit both),
+    // until the next pass, which a count at the threshold starts. Changed under _framesLock; read without it.
+    private readonly Lock _framesLock = new();
+    private long _walFrames;
+    private long _restarts; // restarts seen by Resume: a pass that began before one does not set the count
 
     /// <summary>
-    /// True from a checkpoint that found the WAL due for a restart (<see cref="RestartFrames"/> frames or more) until the
-    /// commit that restarts it. Normally a moment; if the restarts fall behind (the WAL keeps growing towards the
-    /// backstop, whose checkpoint runs inside a commit), it stays true, and the hooks leave the commits to the writer.
+    /// True from the commit or checkpoint that finds the WAL due for a restart (<see cref="RestartFrames"/> frames or
+    /// more) until the commit that restarts it. Normally a moment; if the restarts fall behind (the WAL keeps growing
+    /// towards the backstop, whose checkpoint runs inside a commit), it stays true, and the hooks leave the commits to the
+    /// writer.
     /// </summary>
-    public bool RestartDue => Volatile.Read(ref _walFrames) >= RestartFrames;
+    public bool RestartDue => Interlocked.Read(ref _walFrames) >= RestartFrames;
+
+    /// <summary>The WAL's frames as the passes and the commits count them (for tests and diagnostics).</summary>
+    public long WalFrames => Interlocked.Read(ref _walFrames);
 
     /// <summary>True while the writes are held up by a checkpoint's second pass and the WAL restart after it.</summary>
     public bool WritesHeld => _held;
@@ -85,8 +104,12 @@ internal sealed partial class SqliteCheckpointer(
     /// <summary>Checkpoints completed, with their pass inside the gate when the WAL was due for a restart (for tests and diagnostics).</summary>
     public long Completed => Interlocked.Read(ref _completed);
 
-    /// <summary>After a commit of <paramref name="records"/> records (inside the write gate): starts a checkpoint in the background when one is due and none runs.</summary>
-    public void Committed(int records)
+    /// <summary>
+    /// After a commit of <paramref name="records"/> records that wrote <paramref name="frames"/> pages to the WAL (inside
+    /// the write gate): starts a checkpoint in the background when one is due (by the records, or by the WAL's frames)
+    /// and none runs.
+    /// </summary>
+    public void Committed(int records, int frames)
     {
         // Called inside the write gate, after the commit: the first one after a second pass restarted the WAL.
         if (_restartPending)
@@ -95,14 +118,21 @@ internal sealed partial class SqliteCheckpointer(
             Resume();
         }
 
-        if (Interlocked.Add(ref _records, records) < RecordsPerCheckpoint || _stopped
+        lock (_framesLock)
+        {
+            _walFrames += frames;
+        }
+
+        if ((Interlocked.Add(ref _records, records) < RecordsPerCheckpoint && !RestartDue) || _stopped
             || Interlocked.CompareExchange(ref _running, 1, 0) != 0)
         {
             return;
         }
 
         Interlocked.Exchange(ref _records, 0);
-        _last = Task.Run(CheckpointAsync, CancellationToken.None);
+
+        // On the pool's global queue, not this thread's local one: a hook committing inline does not yield its thread.
+        _last = Task.Factory.StartNew(CheckpointAsync, CancellationToken.None, TaskCreationOptions.PreferFairness, TaskScheduler.Default).Unwrap();
     }
 
     /// <summary>No checkpoint starts after this (one in progress ends after its current pass).</summary>
@@ -193,13 +223,24 @@ internal sealed partial class SqliteCheckpointer(
         }
 
         _held = false;
-        Volatile.Write(ref _walFrames, 0);
+        lock (_framesLock)
+        {
+            _walFrames = 0;
+            _restarts++;
+        }
+
         Log.Held(logger, TimeSpan.FromTicks(held).TotalMilliseconds, _lastPass.Elapsed.TotalMilliseconds, _lastPass.Frames);
     }
 
     // The frames in the WAL and those in the database file after one PASSIVE checkpoint; null when it failed.
     private async Task<(long Log, long Checkpointed)?> CheckpointOnceAsync()
     {
+        long restarts, counted;
+        lock (_framesLock)
+        {
+            (restarts, counted) = (_restarts, _walFrames);
+        }
+
         try
         {
             await using var connection = await open(CancellationToken.None);
@@ -209,7 +250,7 @@ internal sealed partial class SqliteCheckpointer(
             if (await reader.ReadAsync(CancellationToken.None))
             {
                 var frames = (Log: reader.GetInt64(1), Checkpointed: reader.GetInt64(2));
-                Volatile.Write(ref _walFrames, frames.Log);
+                Count(frames.Log, restarts, counted);
                 Log.Checkpointed(logger, frames.Log, frames.Checkpointed);
                 return frames;
             }
@@ -221,6 +262,19 @@ internal sealed partial class SqliteCheckpointer(
             // The next one (or the backstop) checkpoints instead; nothing is lost: the frames stay in the WAL.
             Log.Failed(logger, e.GetType().Name, LogText.Safe(e.Message));
             return null;
+        }
+    }
+
+    // The frames the pass found take the place of those counted before it began (the commits during the pass stay
+    // counted); not after a restart since (those frames are gone), nor when SQLite did not say (-1: busy).
+    private void Count(long log, long restarts, long counted)
+    {
+        lock (_framesLock)
+        {
+            if (log >= 0 && _restarts == restarts)
+            {
+                _walFrames = log + Math.Max(0, _walFrames - counted);
+            }
         }
     }
 

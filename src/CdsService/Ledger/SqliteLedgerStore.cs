@@ -90,15 +90,17 @@ internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerSt
     protected override async Task WriteRowsAsync(IReadOnlyList<TableRows> tables, CancellationToken cancellationToken)
     {
         using var gate = await EnterWriteAsync(cancellationToken);
-        await WithWriterAsync(writer => writer.Write(tables), cancellationToken);
+        var frames = 0;
+        await WithWriterAsync(writer => frames = writer.Write(tables), cancellationToken);
 
-        _checkpointer.Committed(tables.Count > 0 ? tables[0].Rows.Count : 0);
+        _checkpointer.Committed(tables.Count > 0 ? tables[0].Rows.Count : 0, frames);
     }
 
     /// <summary>
     /// Writes <paramref name="records"/> at once, on the calling thread, when nothing else writes: the write gate is free
     /// (taken without waiting), the writes are not held up by a checkpoint (whose restart commit fsyncs: that commit stays
-    /// the background writer's), the WAL is not due for a restart, and the writer's connection is open. False when any of that is not so (nothing written,
+    /// the background writer's), the WAL is not due for a restart (as its commits count it, whether or not a checkpoint
+    /// has run since: <see cref="SqliteCheckpointer.RestartDue"/>), and the writer's connection is open. False when any of that is not so (nothing written,
     /// nothing waited for); a failed write throws (nothing written) and closes the connection as in
     /// <see cref="WriteRowsAsync"/>.
     /// </summary>
@@ -120,9 +122,10 @@ internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerSt
                 return false;
             }
 
+            int frames;
             try
             {
-                writer.Write(Rows(records));
+                frames = writer.Write(Rows(records));
             }
             catch
             {
@@ -131,7 +134,7 @@ internal sealed partial class SqliteLedgerStore : SqlLedgerStore, ILocalLedgerSt
                 throw;
             }
 
-            _checkpointer.Committed(records.Count);
+            _checkpointer.Committed(records.Count, frames);
             return true;
         }
         finally

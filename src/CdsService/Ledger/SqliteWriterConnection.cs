@@ -24,8 +24,12 @@ internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<S
     private readonly Dictionary<SqlLedgerStore.InsertTable, SqliteCommand> _inserts = [];
     private SqliteCommand? _jwtIdInsert;
 
-    /// <summary>Writes every row in one transaction: all or none.</summary>
-    public void Write(IReadOnlyList<SqlLedgerStore.TableRows> tables)
+    /// <summary>
+    /// Writes every row in one transaction: all or none. Returns the pages this connection wrote to the WAL since it
+    /// last said (this commit's, and those of a JWT id record before it): the WAL's growth as its writer sees it, without
+    /// a checkpoint to ask (<see cref="SqliteCheckpointer"/>).
+    /// </summary>
+    public int Write(IReadOnlyList<SqlLedgerStore.TableRows> tables)
     {
         using var transaction = connection.BeginTransaction();
         foreach (var (table, rows) in tables)
@@ -52,6 +56,7 @@ internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<S
         }
 
         transaction.Commit();
+        return WalPagesWritten();
     }
 
     /// <summary>
@@ -105,6 +110,11 @@ internal sealed class SqliteWriterConnection(SqliteConnection connection, Func<S
         Dispose();
         return ValueTask.CompletedTask;
     }
+
+    // SQLite's count of the pages this connection wrote to the WAL (SQLITE_DBSTATUS_CACHE_WRITE: in WAL mode one page, one
+    // frame), read and set back to zero; 0 if SQLite does not say.
+    private int WalPagesWritten() =>
+        SQLitePCL.raw.sqlite3_db_status(connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out var pages, out _, 1) == SQLitePCL.raw.SQLITE_OK ? pages : 0;
 
     // Made and prepared on first use; its parameters in the order of the table's columns.
     private SqliteCommand Insert(SqlLedgerStore.InsertTable table)

@@ -71,6 +71,71 @@ public sealed class LedgerInlineCommitTests
         await ledger.Writer.StopAsync(TestContext.Current.CancellationToken);
     }
 
+    [Fact]
+    public async Task GivenAnotherHooksRecordTakenByTheWriterAndNotYetCommitted_WhenAHookSubmits_ThenItQueuesInsteadOfCommittingInline()
+    {
+        // Arrange: a real SQLite store whose writer's appends the test can stall (between the writer taking a batch and
+        // its commit); a first record opens the writer's connection.
+        await using var backend = await LedgerBackend.CreateAsync(LedgerBackend.Sqlite);
+        var sqlite = (SqliteLedgerStore)backend.OpenStore(); // disposed by the wrapper
+        await using var store = new StalledAppends(sqlite);
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
+        using var ledger = new Ledger(store, backend.DataDirectory);
+        await ledger.Writer.StartAsync(TestContext.Current.CancellationToken);
+        Assert.True(await ledger.Writer.SubmitAsync(LedgerGroupCommitTests.Record(), TestContext.Current.CancellationToken));
+
+        // A first hook's record goes to the writer (the gate is held meanwhile), which takes it and stalls before its commit.
+        store.Stall();
+        var gate = await sqlite.EnterWriteGateAsync(TestContext.Current.CancellationToken);
+        var first = ledger.Writer.SubmitAsync(LedgerGroupCommitTests.Record(), TestContext.Current.CancellationToken);
+        Assert.True(await LedgerCalls.EventuallyAsync(() => Task.FromResult(store.AppendsStarted == 1)));
+        gate!.Dispose();
+
+        // Act: a second hook finds nothing queued and the gate free, but the first hook's record in flight.
+        var second = ledger.Writer.SubmitAsync(LedgerGroupCommitTests.Record(), TestContext.Current.CancellationToken);
+        var completedAtReturn = second.IsCompleted;
+        store.Resume();
+        var written = await Task.WhenAll(first, second);
+
+        // Assert: not committed on its own thread (it would have taken the gate ahead of the writer's batch); both on record.
+        Assert.False(completedAtReturn);
+        Assert.All(written, Assert.True);
+        Assert.Equal(3, (await sqlite.CountAsync(TestContext.Current.CancellationToken)).HookCalls);
+        Assert.Equal(0, ledger.Spool.Count);
+        await ledger.Writer.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    // The real SQLite store (its inline commit included) whose appends by the writer wait while stalled.
+    private sealed class StalledAppends(SqliteLedgerStore inner) : ForwardingLedgerStore(inner), ILocalLedgerStore
+    {
+        private readonly TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _stalled;
+        private int _appendsStarted;
+
+        public int AppendsStarted => Volatile.Read(ref _appendsStarted);
+
+        public bool WritesHeld => inner.WritesHeld;
+
+        public void OnWritesHeld(Action held) => inner.OnWritesHeld(held);
+
+        public bool TryAppendNow(IReadOnlyList<HookCallRecord> records) => inner.TryAppendNow(records);
+
+        public void Stall() => _stalled = true;
+
+        public void Resume() => _resumed.TrySetResult();
+
+        public override async Task AppendAsync(IReadOnlyList<HookCallRecord> records, CancellationToken cancellationToken)
+        {
+            if (_stalled)
+            {
+                Interlocked.Increment(ref _appendsStarted);
+                await _resumed.Task.WaitAsync(cancellationToken);
+            }
+
+            await inner.AppendAsync(records, cancellationToken);
+        }
+    }
+
     // Counts this ledger's commits (one write-duration measurement per write) and the records they wrote; other tests'
     // ledgers (their own meter factories) are not counted.
     private sealed class WriteCounter : IDisposable

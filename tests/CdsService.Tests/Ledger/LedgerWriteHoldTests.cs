@@ -128,6 +128,49 @@ public sealed class LedgerWriteHoldTests
         Assert.Equal(0, ledger.Spool.Count);
     }
 
+    [Fact]
+    public async Task GivenRecordsCommittedInlineWithNoCheckpointYet_WhenTheirPagesReachTheRestartThreshold_ThenTheNextIsLeftToTheWriter()
+    {
+        // Arrange: the real SQLite store, its writer's connection open; records of about 100 WAL pages each, so that the
+        // WAL reaches the threshold in far fewer records than start a checkpoint (250): only the commits can tell.
+        await using var backend = await LedgerBackend.CreateAsync(LedgerBackend.Sqlite);
+        await using var store = (SqliteLedgerStore)backend.OpenStore();
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
+        await store.AppendAsync([LargeRecord()], TestContext.Current.CancellationToken);
+        var wal = new FileInfo(backend.SqlitePath + "-wal");
+        var before = WalFrames(wal);
+        Assert.True(store.TryAppendNow([LargeRecord()]));
+        var perRecord = WalFrames(wal) - before;
+        Assert.InRange(perRecord, 90, 120);
+
+        // Act: one inline commit after another, as one caller whose commits never yield its thread, until one is refused.
+        var committed = 2;
+        while (committed < SqliteCheckpointer.RecordsPerCheckpoint - 1 && store.TryAppendNow([LargeRecord()]))
+        {
+            committed++;
+        }
+
+        var framesAtRefusal = WalFrames(wal);
+
+        // Assert: refused at the threshold (not at the backstop, where a checkpoint would run inside a commit), before
+        // the 250 records that start a checkpoint; every record committed is on record.
+        Assert.True(committed < SqliteCheckpointer.RecordsPerCheckpoint - 1, $"{committed} records committed inline, none refused, WAL {framesAtRefusal} frames");
+        Assert.InRange(framesAtRefusal, SqliteCheckpointer.RestartFrames, SqliteCheckpointer.RestartFrames + (2 * perRecord));
+        Assert.Equal(committed, (await store.CountAsync(TestContext.Current.CancellationToken)).HookCalls);
+    }
+
+    // One call's record with a 400 KB response (about 100 pages of 4 KB).
+    private static HookCallRecord LargeRecord() =>
+        LedgerGroupCommitTests.Record() with { Response = $$"""{"cards":[],"detail":"{{new string('x', 400_000)}}"}""" };
+
+    // The frames a WAL file has held (it is reused from its beginning after a restart, never shrunk): 4 KB pages, each
+    // with its 24-byte frame header, after the 32-byte file header.
+    private static long WalFrames(FileInfo wal)
+    {
+        wal.Refresh();
+        return wal.Exists ? (wal.Length - 32) / 4_120 : 0;
+    }
+
     // As the service builds it, with both bounds far longer than the tests (a hook that answers early did not wait them out).
     private static Ledger Writer(ILedgerStore store, string dataDirectory) => new(store, dataDirectory);
 

@@ -92,34 +92,49 @@ public sealed class PolicyReloadTests
     [Fact]
     public async Task GivenAHookCallInProgress_WhenARevisionIsSwappedIn_ThenTheCallIsAnsweredWholeByTheRevisionItStartedWith()
     {
-        // Arrange: the EHR holds the procedures query for 7 s, long enough to swap a revision in meanwhile (a reload
-        // compiles the policy's text patterns; on a loaded CI machine the swap once came after the 3 s this held before).
+        // Arrange: the EHR holds the procedures query until the test has seen the revision serve (no fixed delay: on a
+        // loaded CI machine a reload once took longer than the 3 s, then 7 s, the query was held). The budgets are the
+        // longest the service accepts (10 s for a query), so that the call waits for the EHR's answer.
         using var folder = new PolicyFolder(withVariant: false);
         using var factory = new CdsServiceFactory()
             .With("Cds:PolicyFolder", folder.Path)
             .With("Cds:PolicyReloadDebounce", "00:00:00.100")
-            .With("Cds:Deadlines:HookBudget", "00:00:15")
-            .With("Cds:Fhir:RequestTimeout", "00:00:09")
+            .With("Cds:Deadlines:HookBudget", "00:00:30")
+            .With("Cds:Fhir:RequestTimeout", "00:00:10")
             .With("Cds:Fhir:HookBudget", "00:00:10");
         using var client = factory.CreateSignedClient();
         var request = Repository.Sample("order-sign-meets-criteria.json");
         var procedures = request["prefetch"]!["procedures"]!.ToJsonString();
         request["prefetch"]!.AsObject().Remove("procedures");
         request["fhirServer"] = factory.FhirBase;
-        Hooks.Serve(factory.Ehr, "procedures", procedures, delay: TimeSpan.FromSeconds(7));
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Hooks.ServeHeld(factory.Ehr, "procedures", procedures, reached, release.Task);
 
-        // Act: the call starts (its query reaches the EHR), then the revision is written and seen serving.
+        // Act: the call starts (its query reaches the EHR and waits there), then the revision is written and seen
+        // serving; only then does the EHR answer.
         var call = Hooks.PostAsync(client, Hooks.SignService, request);
-        Assert.True(await EventuallyAsync(() => Task.FromResult(factory.Ehr.LogEntries.Any(e => e.RequestMessage!.Path == "/fhir/Procedure"))));
-        var revised = PolicyFolder.Shipped();
-        revised["version"] = "2024.2";
-        folder.Write(PolicyFolder.DliFile, revised);
-        Assert.True(await ServesAsync(client, ["dli-45.03 2024.2"]));
-        var swappedBeforeAnswer = !call.IsCompleted;
+        bool inProgress, swapped, swappedBeforeAnswer;
+        try
+        {
+            inProgress = await reached.Task.WaitAsync(Patience, TestContext.Current.CancellationToken).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+            var revised = PolicyFolder.Shipped();
+            revised["version"] = "2024.2";
+            folder.Write(PolicyFolder.DliFile, revised);
+            swapped = await ServesAsync(client, ["dli-45.03 2024.2"]);
+            swappedBeforeAnswer = !call.IsCompleted;
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
         var (status, body) = await call;
 
         // Assert: every part of the answer names the revision the call started with.
-        Assert.True(swappedBeforeAnswer, "the revision was not swapped in while the call was in progress");
+        Assert.True(inProgress, "the call's query did not reach the EHR");
+        Assert.True(swapped, "the revision was not swapped in");
+        Assert.True(swappedBeforeAnswer, "the call was answered before the EHR's answer was released");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Coverage information for ServiceRequest/sr-dli-001 under Medical Policy 45.03 version 2024.1", body!["systemActions"]![0]!["description"]!.GetValue<string>());
         var text = body.ToJsonString();
