@@ -37,8 +37,8 @@ internal static class DirectReadVariants
         var layouts = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (source, json) in FhirReadCorpus.Resources)
         {
-            if (json.Length > MaxVariedLength || Editable(json) is not { } root || (string?)root["resourceType"] != resourceType
-                || !layouts.Add(Layout(root)))
+            if (json.Length > MaxVariedLength || FhirReadCorpus.Editable(json) is not { } root || (string?)root["resourceType"] != resourceType
+                || !layouts.Add(FhirReadCorpus.Layout(root)))
             {
                 continue;
             }
@@ -214,51 +214,6 @@ internal static class DirectReadVariants
             default:
                 node.WriteTo(writer);
                 break;
-        }
-    }
-
-    private static string Layout(JsonNode node)
-    {
-        var paths = new SortedSet<string>(StringComparer.Ordinal);
-        void Walk(JsonNode? n, string path)
-        {
-            switch (n)
-            {
-                case JsonObject obj:
-                    foreach (var (name, value) in obj)
-                    {
-                        Walk(value, path + "." + name);
-                    }
-
-                    break;
-                case JsonArray array:
-                    foreach (var value in array)
-                    {
-                        Walk(value, path + "[]");
-                    }
-
-                    break;
-                default:
-                    paths.Add(path + ":" + (n?.GetValueKind() ?? JsonValueKind.Null));
-                    break;
-            }
-        }
-
-        Walk(node, string.Empty);
-        return string.Join('|', paths);
-    }
-
-    private static JsonObject? Editable(string json)
-    {
-        try
-        {
-            var root = JsonNode.Parse(json)!.AsObject();
-            _ = root.ToJsonString();
-            return root;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            return null;
         }
     }
 }

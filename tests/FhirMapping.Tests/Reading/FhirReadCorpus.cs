@@ -287,7 +287,7 @@ internal static partial class FhirReadCorpus
     }
 
     // The element names and JSON kinds at every path, array positions folded: alike resources share one layout.
-    private static string Layout(JsonNode node)
+    internal static string Layout(JsonNode node)
     {
         var paths = new SortedSet<string>(StringComparer.Ordinal);
         void Walk(JsonNode? n, string path)
@@ -331,7 +331,7 @@ internal static partial class FhirReadCorpus
     }
 
     // A resource as an editable tree, or null when no JsonNode can hold it (duplicate keys, a lone surrogate).
-    private static JsonObject? Editable(string json)
+    internal static JsonObject? Editable(string json)
     {
         try
         {
