@@ -6,6 +6,7 @@ using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
+using Cds.Service.Contract;
 using Cds.Service.Hooks;
 
 namespace Cds.Bench.Micro;

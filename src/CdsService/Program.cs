@@ -1,4 +1,3 @@
-using Cds.Service.Dtr;
 using Cds.Service.Hooks;
 using Cds.Service.Hosting;
 using Cds.Service.Ledger;

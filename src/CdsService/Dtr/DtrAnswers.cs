@@ -6,7 +6,7 @@ using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
-using Cds.Service.Hooks;
+using Cds.Service.Contract;
 
 namespace Cds.Service.Dtr;
 
@@ -105,7 +105,7 @@ internal static class DtrAnswers
         };
         yield return new Card(
             Guid.NewGuid().ToString(),
-            CardBuilder.Truncate($"Complete the {serviceName} documentation questionnaire (DTR) to decide coverage"),
+            Card.FitSummary($"Complete the {serviceName} documentation questionnaire (DTR) to decide coverage"),
             "info",
             card.Source,
             Links: [link],

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Cds.FhirMapping.Evaluation;
+using Cds.Service.Contract;
+using Cds.Service.Policy;
 using Cds.Service.Prefetch;
 
 namespace Cds.Service.Hooks;
@@ -146,7 +148,7 @@ internal static class CardBuilder
         };
         return new Card(
             Uuid(),
-            Truncate(summary),
+            Card.FitSummary(summary),
             decision.Outcome == DecisionOutcome.CannotBeDetermined || context.Failures.Count > 0 ? "warning" : "info",
             new CardSource(context.Insurer, CoverageInfoTopic),
             detail.ToString().TrimEnd(),
@@ -167,7 +169,7 @@ internal static class CardBuilder
     public static Card Problem(string summary, string detail, Context context, string orderReference) =>
         new(
             Uuid(),
-            Truncate(summary),
+            Card.FitSummary(summary),
             "warning",
             new CardSource(context.Insurer, CoverageInfoTopic),
             detail,
@@ -185,7 +187,7 @@ internal static class CardBuilder
             _ when decision.Review.Count > 0 => $"{context.ServiceName} coverage cannot be determined: {Plural(decision.Missing.Count, "item")} missing, {Plural(decision.Review.Count, "record")} to review ({policy})",
             _ => $"{context.ServiceName} coverage cannot be determined: {Plural(decision.Missing.Count, "item")} missing ({policy})",
         };
-        return Truncate(summary);
+        return Card.FitSummary(summary);
     }
 
     // The prior-authorization sentence follows the assertion's pa-needed, never a fixed "applies".
@@ -287,8 +289,6 @@ internal static class CardBuilder
     internal static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     internal static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
-
-    internal static string Truncate(string text) => text.Length < 140 ? text : string.Concat(text.AsSpan(0, 138), "…");
 
     internal static string Uuid() => Guid.NewGuid().ToString();
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Cds.FhirMapping.Crd;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Policy;
+using Cds.Service.Contract;
 
 namespace Cds.Service.Hooks;
 
@@ -31,7 +32,7 @@ internal static class GuidanceCards
 
         return new Card(
             CardBuilder.Uuid(),
-            CardBuilder.Truncate($"{context.Insurer} Medical Policy {context.PolicyNumber}: {context.ServiceName} criteria"),
+            Card.FitSummary($"{context.Insurer} Medical Policy {context.PolicyNumber}: {context.ServiceName} criteria"),
             "info",
             new CardSource(context.Insurer, GuidelineTopic),
             documentationMissing
@@ -62,7 +63,7 @@ internal static class GuidanceCards
         var criteria = string.Join(", ", suggestions.Select(s => s.Criterion).Distinct(StringComparer.Ordinal));
         return new Card(
             CardBuilder.Uuid(),
-            CardBuilder.Truncate($"Order the test coverage needs ({criteria}): no result on record (policy {context.PolicyNumber})"),
+            Card.FitSummary($"Order the test coverage needs ({criteria}): no result on record (policy {context.PolicyNumber})"),
             "info",
             new CardSource(context.Insurer, ClinicalReminderTopic),
             $"Criterion {criteria} cannot be assessed without a result after the transplant. Accepting a suggestion adds a draft order for the patient; sign it with this order, then send the result.",

@@ -1,3 +1,4 @@
+using Cds.Service.Contract;
 namespace Cds.Service.Hooks;
 
 /// <summary>

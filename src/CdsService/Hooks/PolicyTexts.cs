@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Cds.FhirMapping.Dtr;
+using Cds.Service.Contract;
 using Cds.Service.Policy;
 
 namespace Cds.Service.Hooks;

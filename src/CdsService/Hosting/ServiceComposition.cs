@@ -1,4 +1,4 @@
-using Cds.Service.Dtr;
+using Cds.Service.Hooks;
 using Cds.Service.Ledger;
 using Cds.Service.Security;
 

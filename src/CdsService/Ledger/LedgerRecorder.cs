@@ -1,3 +1,4 @@
+using Cds.Service.Contract;
 using Cds.Service.Hooks;
 
 namespace Cds.Service.Ledger;

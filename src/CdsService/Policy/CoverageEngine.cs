@@ -4,7 +4,6 @@ using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Modules.Dli;
 using Cds.FhirMapping.Policy;
-using Cds.Service.Hooks;
 using Cds.Service.Prefetch;
 
 namespace Cds.Service.Policy;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Cds.Service.Hooks;
+using Cds.Service.Contract;
 
 namespace Cds.Service.Policy;
 

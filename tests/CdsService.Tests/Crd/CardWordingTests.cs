@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Policy;
-using Cds.Service.Hooks;
+using Cds.Service.Policy;
 
 namespace Cds.Service.Tests.Crd;
 

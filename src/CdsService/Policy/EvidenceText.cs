@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Cds.FhirMapping.Facts;
 
-namespace Cds.Service.Hooks;
+namespace Cds.Service.Policy;
 
 /// <summary>
 /// Evidence in words for a clinician: "Acute myeloblastic leukemia, in relapse (ICD-10-CM C92.02), recorded

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace Cds.Service.Hooks;
+namespace Cds.Service.Contract;
 
 /// <summary>CDS Hooks response body: <c>cards</c> is always present, <c>systemActions</c> only when there are some.</summary>
 internal sealed record CdsResponse(
@@ -21,7 +21,11 @@ internal sealed record Card(
     CardExtension? Extension = null,
     IReadOnlyList<Suggestion>? Suggestions = null,
     string? SelectionBehavior = null,
-    IReadOnlyList<CardCoding>? OverrideReasons = null);
+    IReadOnlyList<CardCoding>? OverrideReasons = null)
+{
+    /// <summary>A summary as CDS Hooks allows it: under 140 characters, cut with an ellipsis when longer.</summary>
+    public static string FitSummary(string text) => text.Length < 140 ? text : string.Concat(text.AsSpan(0, 138), "…");
+}
 
 /// <summary>A CDS Hooks suggestion: a labelled set of actions the clinician can accept with one click.</summary>
 internal sealed record Suggestion(string Label, string Uuid, IReadOnlyList<CdsAction> Actions, bool? IsRecommended = null);

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using Cds.FhirMapping.Dtr;
 using Cds.Service.Contract;
-using Cds.Service.Hooks;
+using Cds.Service.Dtr;
 using Cds.Service.Policy;
 using Cds.Service.Security;
 using Microsoft.Extensions.Options;
 
-namespace Cds.Service.Dtr;
+namespace Cds.Service.Hooks;
 
 /// <summary>
 /// The DTR surface (Da Vinci DTR 2.0.1, payer side): <c>GET /fhir/Questionnaire/{id}</c>,
