@@ -15,12 +15,6 @@ public sealed class PolicyDefinition
     /// <summary>The embedded Medical Policy 45.03 file.</summary>
     public const string DefaultPolicyResource = "Policies.dli-45.03.json";
 
-    /// <summary>
-    /// Guards against a pathological pattern in a policy file, not a budget: the shipped patterns are linear, and a
-    /// short timeout fired under CPU load (a hook answered 500). Two seconds is far above any real match.
-    /// </summary>
-    internal static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
-
     private readonly FrozenDictionary<string, ValueSet> _valueSets;
     private readonly FrozenDictionary<string, Regex> _patterns;
     private readonly FrozenDictionary<string, CriterionDocument> _criteria;
@@ -155,5 +149,5 @@ public sealed class PolicyDefinition
     }
 
     private static Regex CompilePattern(string pattern) =>
-        new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);
+        new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, PatternTimeout.Match);
 }

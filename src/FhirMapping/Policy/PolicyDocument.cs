@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cds.FhirMapping.Text;
 
 namespace Cds.FhirMapping.Policy;
 

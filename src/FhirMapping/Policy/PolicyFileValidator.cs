@@ -343,7 +343,7 @@ internal static class PolicyFileValidator
     {
         try
         {
-            var regex = new Regex(pattern, options, PolicyDefinition.MatchTimeout);
+            var regex = new Regex(pattern, options, PatternTimeout.Match);
             if (regex.IsMatch(string.Empty))
             {
                 problems.Add($"{path} matches empty text, so it would match everything");

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Text;
 
 namespace Cds.FhirMapping.Policy;
 
@@ -60,7 +61,7 @@ public sealed class ValueSet
             _codes = (document.Codes ?? []).Select(c => CodeSystems.Normalize(_alias, c)).ToFrozenSet(StringComparer.Ordinal);
             _prefixes = (document.Prefixes ?? []).Select(p => CodeSystems.Normalize(_alias, p)).ToArray();
             _patterns = (document.Patterns ?? [])
-                .Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, PolicyDefinition.MatchTimeout))
+                .Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, PatternTimeout.Match))
                 .ToArray();
         }
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Cds.FhirMapping.Facts;
-using Cds.FhirMapping.Policy;
 
 namespace Cds.FhirMapping.Text;
 

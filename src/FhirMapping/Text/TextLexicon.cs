@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.RegularExpressions;
 using Cds.FhirMapping.Facts;
-using Cds.FhirMapping.Policy;
 
 namespace Cds.FhirMapping.Text;
 
@@ -10,7 +9,7 @@ namespace Cds.FhirMapping.Text;
 /// The <c>textContext</c> lexicon of the policy file, compiled: one alternation of every trigger and pseudo-trigger
 /// (longer terms first, so "not ruled out" wins over "ruled out" and "not", and "negative selection" over "negative"),
 /// the sentence ends, the termination terms, and the question-or-label-then-answer pattern.
-/// <see cref="PolicyFileValidator"/> checks the lexicon before it gets here.
+/// The policy file validator checks the lexicon before it gets here.
 /// </summary>
 internal sealed class TextLexicon
 {
@@ -71,7 +70,7 @@ internal sealed class TextLexicon
         _cueScanner = TermScanner.TryCreate(cues.Select(c => c.Term).ToArray(), Leads, Trailed, LeadingBoundary, Compile, Interpret);
         _cues = _cueScanner is null ? Compile(Alternation(cues.Select(c => c.Term).ToArray())) : null;
         _cueStarts = cues.Select(c => TermStarts.Of(c.Term)).ToArray();
-        _cueTerms = cues.Select(c => (new Regex($@"\G{Bounded(c.Term)}", Options, PolicyDefinition.MatchTimeout), c.Category, c.Direction)).ToArray();
+        _cueTerms = cues.Select(c => (new Regex($@"\G{Bounded(c.Term)}", Options, PatternTimeout.Match), c.Category, c.Direction)).ToArray();
         _runLength = Math.Max(1, (int)Math.Ceiling(Math.Sqrt(cues.Length)));
         _cueRuns = cues.Chunk(_runLength)
             .Select(run => Compile($@"\G(?:{string.Join('|', run.Select(c => $"(?:{Bounded(c.Term)})"))})"))
@@ -285,8 +284,8 @@ internal sealed class TextLexicon
         return count;
     }
 
-    private static Regex Interpret(string pattern) => new(pattern, Options, PolicyDefinition.MatchTimeout);
+    private static Regex Interpret(string pattern) => new(pattern, Options, PatternTimeout.Match);
 
     private static Regex Compile(string pattern) =>
-        new(pattern, Options | RegexOptions.Compiled, PolicyDefinition.MatchTimeout);
+        new(pattern, Options | RegexOptions.Compiled, PatternTimeout.Match);
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Cds.Bench.Corpus;
 using Cds.FhirMapping.Policy;
+using Cds.FhirMapping.Text;
 
 namespace Cds.FhirMapping.Tests.Text;
 

@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.RegularExpressions;
 using Cds.FhirMapping.Facts;
-using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Text;
 
 namespace Cds.FhirMapping.Tests.Text.Reference;
@@ -58,7 +57,7 @@ internal sealed class ReferenceLexicon
         // One scan finds every cue; the term that matched is the first, in the same order, that matches there. (A group
         // per term would make every Match carry hundreds of groups.)
         _cues = Compile(Alternation(cues.Select(c => c.Term).ToArray()));
-        _cueTerms = cues.Select(c => (new Regex($@"\G{Bounded(c.Term)}", Options, PolicyDefinition.MatchTimeout), c.Category, c.Direction)).ToArray();
+        _cueTerms = cues.Select(c => (new Regex($@"\G{Bounded(c.Term)}", Options, PatternTimeout.Match), c.Category, c.Direction)).ToArray();
 
         _sentenceEnds = Compile(string.Join('|', document.SentenceEnds.Select(e => $"(?:{e})")));
         _terminations = Compile(Alternation(document.Terminations.OrderByDescending(Leads).ThenByDescending(t => t.Length).ToArray()));
@@ -225,5 +224,5 @@ internal sealed class ReferenceLexicon
     }
 
     private static Regex Compile(string pattern) =>
-        new(pattern, Options | RegexOptions.Compiled, PolicyDefinition.MatchTimeout);
+        new(pattern, Options | RegexOptions.Compiled, PatternTimeout.Match);
 }

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Cds.FhirMapping.Facts;
-using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Text;
 
 namespace Cds.FhirMapping.Tests.Text.Reference;

@@ -1,7 +1,7 @@
-namespace Cds.FhirMapping.Policy;
+namespace Cds.FhirMapping.Text;
 
 /// <summary>
-/// The lexicon of the context-aware text reader (<see cref="Text.TextEvidence"/>), under <c>textContext</c> in the policy
+/// The lexicon of the context-aware text reader (<see cref="TextEvidence"/>), under <c>textContext</c> in the policy
 /// file. Every term is a case-insensitive regular-expression fragment; a term that begins or ends with a letter or digit
 /// only matches on a word boundary there (so <c>no</c> never matches inside "known", while <c>non-</c> matches the prefix
 /// of "non-T-cell-depleted").
