@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Evaluation.Decision;
 using Cds.FhirMapping.Modules.Dli;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;

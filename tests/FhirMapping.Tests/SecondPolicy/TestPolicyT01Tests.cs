@@ -1,6 +1,8 @@
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Modules.Dli;
+using Cds.FhirMapping.Modules.Generic;
 using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Tests.Fixtures;
 using static Cds.FhirMapping.Tests.SecondPolicy.T01;

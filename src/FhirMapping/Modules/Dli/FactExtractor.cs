@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir.Readers;
+using Cds.FhirMapping.Modules.Generic;
 using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Text;
 using Hl7.Fhir.Model;

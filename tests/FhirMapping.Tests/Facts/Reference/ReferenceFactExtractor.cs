@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Fhir.Readers;
+using Cds.FhirMapping.Modules.Generic;
 using Cds.FhirMapping.Policy;
 using Hl7.Fhir.Model;
 

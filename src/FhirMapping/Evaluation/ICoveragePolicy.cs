@@ -1,13 +1,13 @@
 using System.Text.Json;
-using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
+using Cds.FhirMapping.Policy;
 
-namespace Cds.FhirMapping.Policy;
+namespace Cds.FhirMapping.Evaluation;
 
 /// <summary>
 /// One coverage policy, as the host sees it: which orders it governs, what data it reads, how it reads facts from a
-/// patient's record, and how it decides one order. Made from a loaded policy file by <see cref="CoveragePolicyFactory"/>;
+/// patient's record, and how it decides one order. Made from a loaded policy file by <c>Engine.CoveragePolicyFactory</c>;
 /// immutable and thread-safe.
 /// </summary>
 public interface ICoveragePolicy

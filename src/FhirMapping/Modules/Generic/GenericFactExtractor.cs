@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Cds.FhirMapping.Evaluation.Decision;
 using Cds.FhirMapping.Facts;
-using Cds.FhirMapping.Fhir.Readers;
+using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
 using Hl7.Fhir.Model;
 using ValueSet = Cds.FhirMapping.Policy.ValueSet;
 using static Cds.FhirMapping.Fhir.Readers.RecordText;
 
-namespace Cds.FhirMapping.Fhir;
+namespace Cds.FhirMapping.Modules.Generic;
 
 /// <summary>
 /// The facts of a policy with no reader of its own (<c>"module": "generic"</c>): the records its generic leaves name

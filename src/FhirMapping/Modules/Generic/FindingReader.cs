@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Cds.FhirMapping.Evaluation.Generic;
 using Cds.FhirMapping.Facts;
+using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Utility;
 using ValueSet = Cds.FhirMapping.Policy.ValueSet;
 using static Cds.FhirMapping.Fhir.Readers.RecordText;
 
-namespace Cds.FhirMapping.Fhir.Readers;
+namespace Cds.FhirMapping.Modules.Generic;
 
 /// <summary>
 /// The generic reader of a policy's generic leaves: a Condition, Procedure or Observation whose code is in a leaf's value

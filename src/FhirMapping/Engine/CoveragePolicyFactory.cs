@@ -1,6 +1,9 @@
+using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Modules.Dli;
+using Cds.FhirMapping.Modules.Generic;
+using Cds.FhirMapping.Policy;
 
-namespace Cds.FhirMapping.Policy;
+namespace Cds.FhirMapping.Engine;
 
 /// <summary>Makes the coverage policy a loaded policy file names with its <c>module</c> key.</summary>
 public static class CoveragePolicyFactory

@@ -2,8 +2,9 @@ using System.Text.Json;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
+using Cds.FhirMapping.Policy;
 
-namespace Cds.FhirMapping.Policy;
+namespace Cds.FhirMapping.Modules.Generic;
 
 /// <summary>A policy decided by the generic readers and evaluators alone: a policy file and no C# of its own.</summary>
 public sealed class GenericPolicy : ICoveragePolicy
