@@ -3,9 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Cds.FhirMapping.Crd;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
-using Cds.FhirMapping.Policy;
+using Cds.FhirMapping.Modules;
 using Cds.Service.Contract;
 using Cds.Service.Hooks;
 
@@ -30,7 +31,7 @@ public class AnswerBenchmarks
     public void Setup()
     {
         var request = Corpora.Request(Patient, Corpora.Size(Patient));
-        var policy = PolicyDefinition.LoadDefault();
+        var policy = PolicyFiles.LoadDefault();
         var extractor = new FactExtractor(policy);
         var facts = extractor.Extract(ClinicalRecord.Parse(Corpora.Prefetch(request), Corpora.PatientId(request)));
         if (!DraftOrder.TryParseBundle(request.GetProperty("context").GetProperty("draftOrders"), out var orders, out var error))
@@ -39,7 +40,7 @@ public class AnswerBenchmarks
         }
 
         _order = orders[0];
-        _decision = new PolicyEvaluator(policy, TimeProvider.System).Evaluate(facts, extractor.ExtractOrder(_order));
+        _decision = new PolicyEvaluator(policy, TimeProvider.System, ModuleCatalog.All).Evaluate(facts, extractor.ExtractOrder(_order));
         _context = new CardBuilder.Context(policy.Insurer, policy.Document.PolicyNumber, policy.Service.Description, new Uri("http://127.0.0.1:5080/policies/dli-45.03"), false, [])
         {
             ServiceName = policy.ServiceName,

@@ -1,9 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
-using Cds.FhirMapping.Policy;
+using Cds.FhirMapping.Modules;
 
 namespace Cds.Bench.Micro;
 
@@ -23,9 +24,9 @@ public class DecisionBenchmarks
     public void Setup()
     {
         var request = Corpora.Request(Patient, Corpora.Size(Patient));
-        var policy = PolicyDefinition.LoadDefault();
+        var policy = PolicyFiles.LoadDefault();
         _extractor = new FactExtractor(policy);
-        _evaluator = new PolicyEvaluator(policy, TimeProvider.System);
+        _evaluator = new PolicyEvaluator(policy, TimeProvider.System, ModuleCatalog.All);
         _facts = _extractor.Extract(ClinicalRecord.Parse(Corpora.Prefetch(request), Corpora.PatientId(request)));
         if (!DraftOrder.TryParseBundle(request.GetProperty("context").GetProperty("draftOrders"), out var orders, out var error))
         {

@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Fhir;
-using Cds.FhirMapping.Policy;
 
 namespace Cds.Bench.Micro;
 
@@ -32,7 +32,7 @@ public class DirectReadBenchmarks
         _prefetch = Corpora.Prefetch(request);
         _resources = [.. _prefetch.SelectMany(Unpacked)];
         _patientId = Corpora.PatientId(request);
-        _extractor = new FactExtractor(PolicyDefinition.LoadDefault());
+        _extractor = new FactExtractor(PolicyFiles.LoadDefault());
         if (TryReadAll() != TryReadAllWithFirely() || ReadRecord() != ReadRecordWithFirely())
         {
             throw new InvalidOperationException("the direct reader and Firely read a different number of resources");

@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
-using Cds.FhirMapping.Policy;
 
 namespace Cds.Bench.Micro;
 
@@ -27,7 +27,7 @@ public class FactExtractionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _extractor = new FactExtractor(PolicyDefinition.LoadDefault());
+        _extractor = new FactExtractor(PolicyFiles.LoadDefault());
         var request = Patient == "scale10" ? Corpora.Request("scale", 10) : Corpora.Request(Patient, Corpora.Size(Patient));
         _prefetch = Corpora.Prefetch(request);
         _patientId = Corpora.PatientId(request);

@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Fhir;
-using Cds.FhirMapping.Policy;
 
 namespace Cds.Bench.Micro;
 
@@ -33,7 +33,7 @@ public class FloorBenchmarks
         var request = Corpora.Request(Patient, Corpora.Size(Patient));
         _prefetch = Corpora.Prefetch(request);
         _patientId = Corpora.PatientId(request);
-        _extractor = new FactExtractor(PolicyDefinition.LoadDefault());
+        _extractor = new FactExtractor(PolicyFiles.LoadDefault());
     }
 
     [Benchmark]

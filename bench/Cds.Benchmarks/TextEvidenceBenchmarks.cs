@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using BenchmarkDotNet.Attributes;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Text;
 
@@ -40,7 +41,7 @@ public class TextEvidenceBenchmarks
     public void Setup()
     {
         _note = string.Join(' ', Enumerable.Repeat(NoteParagraph, NoteParagraphs));
-        _policy = PolicyDefinition.LoadDefault();
+        _policy = PolicyFiles.LoadDefault();
         _geneticModification = _policy.Pattern(PolicyNames.Patterns.GeneticModification);
         _tCellDepleted = _policy.Pattern(PolicyNames.Patterns.TCellDepleted);
         _procedureTargets = [.. new[]
@@ -87,5 +88,5 @@ public class TextEvidenceBenchmarks
 
     [Benchmark]
     [SuppressMessage("Performance", "CA1822", Justification = "BenchmarkDotNet benchmarks are instance methods.")]
-    public PolicyDefinition LoadPolicy() => PolicyDefinition.LoadDefault();
+    public PolicyDefinition LoadPolicy() => PolicyFiles.LoadDefault();
 }

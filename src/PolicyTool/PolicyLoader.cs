@@ -1,3 +1,4 @@
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Policy;
 
 namespace Cds.PolicyTool;
@@ -9,7 +10,7 @@ internal static class PolicyLoader
     {
         if (path is null)
         {
-            return PolicyDefinition.LoadDefault();
+            return PolicyFiles.LoadDefault();
         }
 
         if (!File.Exists(path))
@@ -19,7 +20,7 @@ internal static class PolicyLoader
 
         try
         {
-            return PolicyDefinition.LoadFile(path);
+            return PolicyFiles.LoadFile(path);
         }
         catch (PolicyFileException e)
         {

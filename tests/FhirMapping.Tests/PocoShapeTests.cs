@@ -24,7 +24,7 @@ public sealed class PocoShapeTests
 
         // Act
         var record = ClinicalRecord.Parse([document.RootElement], "p");
-        var facts = new FactExtractor(FhirMapping.Policy.PolicyDefinition.LoadDefault()).Extract(record);
+        var facts = new FactExtractor(FhirMapping.Engine.PolicyFiles.LoadDefault()).Extract(record);
 
         // Assert
         Assert.Equal(1, record.Unreadable);

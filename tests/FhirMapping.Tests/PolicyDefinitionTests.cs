@@ -1,10 +1,11 @@
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Policy;
 
 namespace Cds.FhirMapping.Tests;
 
 public sealed class PolicyDefinitionTests
 {
-    private static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    private static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
 
     [Theory]
     [InlineData("heme-in-relapse", "http://hl7.org/fhir/sid/icd-10-cm", "C92.02", true)]

@@ -2,14 +2,13 @@ using System.Text.Json;
 using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
-using Cds.FhirMapping.Policy;
 
 namespace Cds.PolicyTool.Tests;
 
 /// <summary>The shared "read a record and decide" function the service and the tool both call.</summary>
 public sealed class RecordDeciderTests
 {
-    private static readonly RecordDecider Decider = new(PolicyDefinition.LoadDefault(), TimeProvider.System);
+    private static readonly RecordDecider Decider = new(PolicyFiles.LoadDefault(), TimeProvider.System);
 
     [Fact]
     public void GivenItemsByKey_WhenRead_ThenUnreadableItemsAreCountedUnderTheirKeyAndAnotherPatientsCoverageIsNamed()

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
 
@@ -73,7 +74,7 @@ internal sealed class PolicySet
             try
             {
                 using var stream = new MemoryStream(bytes, writable: false);
-                policy = PolicyDefinition.Load(stream);
+                policy = PolicyFiles.Load(stream);
             }
             catch (Exception e) when (e is PolicyFileException or InvalidOperationException or KeyNotFoundException or ArgumentException)
             {

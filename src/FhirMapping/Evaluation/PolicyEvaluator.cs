@@ -31,15 +31,19 @@ public sealed class PolicyEvaluator
     private readonly IReadOnlyList<(NodeDocument Node, ICriterionEvaluator Evaluator)> _leaves;
     private readonly IReadOnlyList<CriterionDocument> _reported;
     private readonly PlausibleDates? _dates;
+    private readonly EvaluationCatalog _catalog;
 
-    public PolicyEvaluator(PolicyDefinition policy, TimeProvider timeProvider)
+    /// <summary>An evaluator of a loaded policy, with the evaluators and documentation checks its file may name.</summary>
+    internal PolicyEvaluator(PolicyDefinition policy, TimeProvider timeProvider, EvaluationCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(catalog);
         _policy = policy;
+        _catalog = catalog;
         _timeProvider = timeProvider;
         _writer = new CriterionWriter(policy);
         _tree = new DecisionTree(policy.Document.Decision);
-        _leaves = [.. _tree.Leaves.Select(n => (n, EvaluatorCatalog.All[n.Evaluator!].Create(policy, n, _writer)))];
+        _leaves = [.. _tree.Leaves.Select(n => (n, catalog.Evaluators[n.Evaluator!].Create(policy, n, _writer)))];
         _reported = [.. policy.Document.Criteria.Where(c => _tree.Contains(c.Id))];
         _dates = PlausibleDates.For(policy);
     }
@@ -198,7 +202,7 @@ public sealed class PolicyEvaluator
         var items = new List<MissingItem>();
         foreach (var doc in _policy.Document.Documentation)
         {
-            if (!DocumentationChecks.All[doc.SatisfiedBy].Present(facts, order))
+            if (!_catalog.Documentation[doc.SatisfiedBy].Present(facts, order))
             {
                 items.Add(new MissingItem("Documentation", doc.Label, doc.How));
             }

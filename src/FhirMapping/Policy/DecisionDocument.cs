@@ -2,7 +2,7 @@ namespace Cds.FhirMapping.Policy;
 
 /// <summary>
 /// The policy's decision as declared in its file: a tree of criteria (combinators over child ids, leaves naming an
-/// evaluator) and the ordered outcome rules. <see cref="Evaluation.PolicyEvaluator"/> evaluates it; no decision is in C#.
+/// evaluator) and the ordered outcome rules. <c>Evaluation.PolicyEvaluator</c> evaluates it; no decision is in C#.
 /// </summary>
 public sealed record DecisionDocument
 {

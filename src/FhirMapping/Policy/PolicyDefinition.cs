@@ -21,10 +21,10 @@ public sealed class PolicyDefinition
     private readonly ConditioningTerms? _conditioning;
     private readonly TextEvidence? _text;
 
+    // Only a validated document is compiled (Engine.PolicyFiles: a policy file with a typo fails at start-up, not on the
+    // first patient).
     private PolicyDefinition(PolicyDocument document)
     {
-        // A policy file with a typo should fail at start-up, not on the first patient.
-        PolicyFileValidator.Validate(document);
         Document = document;
         var systems = new CodeSystems(document.Systems);
         _valueSets = document.ValueSets.ToFrozenDictionary(kv => kv.Key, kv => new ValueSet(kv.Key, kv.Value, systems), StringComparer.Ordinal);
@@ -87,23 +87,8 @@ public sealed class PolicyDefinition
     /// <summary>The context-aware text reader, built from the file's <c>textContext</c> lexicon.</summary>
     public TextEvidence Text => _text ?? throw new InvalidOperationException($"Policy '{Id}' has no textContext section.");
 
-    /// <summary>Loads the embedded Medical Policy 45.03.</summary>
-    public static PolicyDefinition LoadDefault()
-    {
-        using var stream = typeof(PolicyDefinition).Assembly.GetManifestResourceStream(DefaultPolicyResource)
-            ?? throw new InvalidOperationException($"Embedded policy '{DefaultPolicyResource}' is missing.");
-        return Load(stream);
-    }
-
-    /// <summary>Loads a policy file (for a revised policy without a rebuild).</summary>
-    public static PolicyDefinition LoadFile(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Load(stream);
-    }
-
-    /// <summary>Reads and checks a policy file; a problem throws <see cref="PolicyFileException"/> naming its key.</summary>
-    public static PolicyDefinition Load(Stream json)
+    /// <summary>Reads a policy file's JSON, with the defaults of its optional keys; a problem throws <see cref="PolicyFileException"/> naming its key.</summary>
+    internal static PolicyDocument Read(Stream json)
     {
         PolicyDocument? document;
         try
@@ -115,8 +100,11 @@ public sealed class PolicyDefinition
             throw PolicyJsonProblem.From(e);
         }
 
-        return new PolicyDefinition(Defaults(document ?? throw new PolicyFileException("the file is empty (null)")));
+        return Defaults(document ?? throw new PolicyFileException("the file is empty (null)"));
     }
+
+    /// <summary>Compiles a document the policy file's validator has passed (its value sets, patterns and lexicon).</summary>
+    internal static PolicyDefinition Compile(PolicyDocument validated) => new(validated);
 
     public ValueSet ValueSet(string name) =>
         _valueSets.TryGetValue(name, out var set) ? set : throw new KeyNotFoundException($"The policy has no value set '{name}'.");

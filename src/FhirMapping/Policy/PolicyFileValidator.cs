@@ -7,14 +7,14 @@ namespace Cds.FhirMapping.Policy;
 /// <summary>
 /// Every check of a policy file beyond its shape (the JSON reader already refuses unknown keys, missing required keys and
 /// nulls): names, empty value sets, regular expressions, code-system aliases, criterion ids, thresholds in range and the
-/// text-context lexicon. It reports every problem at once, each naming its key path as written in the file.
+/// text-context lexicon. It adds every problem to the list, each naming its key path as written in the file; the
+/// decision section is checked against the evaluators the modules offer, above this layer (<c>Engine.PolicyFiles</c>).
 /// </summary>
 internal static class PolicyFileValidator
 {
-    public static void Validate(PolicyDocument document)
+    /// <summary>The checks of the file's sections; <paramref name="dli"/>: the file is the DLI module's (its value sets and patterns are required).</summary>
+    public static void Validate(PolicyDocument document, bool dli, List<string> problems)
     {
-        var problems = new List<string>();
-        var dli = document.Module == Modules.Dli.DliModule.Name;
         Date(document.Effective, "effective", problems);
         Revision(document, problems);
         if (document.Thresholds is { } thresholds)
@@ -50,12 +50,6 @@ internal static class PolicyFileValidator
         if (document.Conditioning is { } conditioning)
         {
             ConditioningValidator.Validate(conditioning, document.Systems, problems);
-        }
-
-        DecisionValidator.Validate(document, problems);
-        if (problems.Count > 0)
-        {
-            throw new PolicyFileException(problems);
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Facts;
-using Cds.FhirMapping.Policy;
 using Cds.Service.Policy;
 
 namespace Cds.Service.Tests.Crd;
@@ -9,7 +9,7 @@ namespace Cds.Service.Tests.Crd;
 /// <summary>Cards a clinician can act on: evidence in words, no ids, exclusions that "apply", the PA sentence that follows the assertion.</summary>
 public sealed partial class CardWordingTests(CdsServiceFactory factory) : IClassFixture<CdsServiceFactory>
 {
-    private static readonly EvidenceText Words = new(PolicyDefinition.LoadDefault().Document.Systems);
+    private static readonly EvidenceText Words = new(PolicyFiles.LoadDefault().Document.Systems);
 
     public static TheoryData<string, string> EvidenceTable => new()
     {

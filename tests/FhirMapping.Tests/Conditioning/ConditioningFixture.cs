@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
+using Cds.FhirMapping.Modules;
 using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Tests.Fixtures;
 using Microsoft.Extensions.Time.Testing;
@@ -186,7 +187,7 @@ internal sealed class ConditioningFixture
         var extractor = new FactExtractor(policy);
         var order = Dli.SingleOrder(FhirFixtures.DraftOrders("ServiceRequest/sr-dli-38242"));
         var facts = extractor.Extract(extractor.Read(record, Dli.PatientId));
-        return new PolicyEvaluator(policy, new FakeTimeProvider(Dli.Now)).Evaluate(facts, extractor.ExtractOrder(order));
+        return new PolicyEvaluator(policy, new FakeTimeProvider(Dli.Now), ModuleCatalog.All).Evaluate(facts, extractor.ExtractOrder(order));
     }
 
     public JsonObject Vital(string loinc, string display, decimal value, string unit, int day) => new()

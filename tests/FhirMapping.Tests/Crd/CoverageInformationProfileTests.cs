@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cds.FhirMapping.Crd;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
-using Cds.FhirMapping.Policy;
 using Hl7.Fhir.Model;
 
 namespace Cds.FhirMapping.Tests.Crd;
@@ -16,7 +16,7 @@ public sealed class CoverageInformationProfileTests
 {
     private const string CoverageReference = "Coverage/cov-1";
     private static readonly DateOnly Today = new(2025, 3, 14);
-    private static readonly string PriorAuthorization = PolicyDefinition.LoadDefault().Document.PriorAuthorization;
+    private static readonly string PriorAuthorization = PolicyFiles.LoadDefault().Document.PriorAuthorization;
 
     private static CrdProfileValidator Validator => CrdProfileValidator.Shared;
 

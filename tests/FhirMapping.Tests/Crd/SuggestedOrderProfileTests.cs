@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Cds.FhirMapping.Crd;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Policy;
 
 namespace Cds.FhirMapping.Tests.Crd;
@@ -16,7 +17,7 @@ public sealed class SuggestedOrderProfileTests
     public void GivenThePolicysSuggestedOrders_WhenBuilt_ThenEachConformsToTheCrdServiceRequestProfile()
     {
         // Arrange
-        var guidance = new CardGuidance(PolicyDefinition.LoadDefault());
+        var guidance = new CardGuidance(PolicyFiles.LoadDefault());
         var requester = new JsonObject { ["reference"] = "PractitionerRole/pr-bmt-attending", ["display"] = "Dr. Priya Raman" };
 
         // Act
@@ -42,7 +43,7 @@ public sealed class SuggestedOrderProfileTests
     public void GivenAPolicyFileWhoseSuggestionNamesAnUnknownCodeSystem_WhenLoaded_ThenItFailsAtStartUp()
     {
         // Arrange
-        var policy = PolicyDefinition.LoadDefault();
+        var policy = PolicyFiles.LoadDefault();
         var broken = policy.Document with
         {
             OrderSuggestions = [new OrderSuggestionDocument { Criterion = "I.C", Label = "x", System = "no-such-system", Code = "1", Display = "x" }],
@@ -69,6 +70,6 @@ public sealed class SuggestedOrderProfileTests
     private static PolicyDefinition Load(PolicyDocument document)
     {
         using var stream = new MemoryStream(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, PolicyJsonContext.Default.PolicyDocument));
-        return PolicyDefinition.Load(stream);
+        return PolicyFiles.Load(stream);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Cds.FhirMapping.Dtr;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
+using Cds.FhirMapping.Modules;
 using Cds.FhirMapping.Tests.Fixtures;
 using Microsoft.Extensions.Time.Testing;
 
@@ -41,7 +42,7 @@ public sealed class AttestedAnswerTests
                 },
             }),
         }));
-        var evaluator = new PolicyEvaluator(Dli.Policy, new FakeTimeProvider(Now));
+        var evaluator = new PolicyEvaluator(Dli.Policy, new FakeTimeProvider(Now), ModuleCatalog.All);
         return evaluator.Evaluate(Dli.Extractor.Extract(record), Dli.Extractor.ExtractOrder(order));
     }
 

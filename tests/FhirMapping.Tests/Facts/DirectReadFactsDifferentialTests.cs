@@ -1,3 +1,4 @@
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Fhir.Direct;
 using Cds.FhirMapping.Policy;
@@ -17,7 +18,7 @@ public sealed class DirectReadFactsDifferentialTests(ITestOutputHelper output)
 {
     private const int VariantsPerResource = 1000;
 
-    private static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    private static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
     private static readonly FactExtractor Extractor = new(Policy);
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Fhir;
-using Cds.FhirMapping.Policy;
 
 namespace Cds.FhirMapping.Tests.Facts;
 
@@ -45,7 +45,7 @@ internal static class FactDumps
         }
     }
 
-    public static FactExtractor Extractor() => new(PolicyDefinition.LoadDefault());
+    public static FactExtractor Extractor() => new(PolicyFiles.LoadDefault());
 
     // Each ServiceRequest among the items (alone or in a Bundle) that reads as a draft order.
     private static IEnumerable<DraftOrder> Orders(IReadOnlyList<JsonElement> items)

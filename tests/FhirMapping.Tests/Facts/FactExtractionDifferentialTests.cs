@@ -1,3 +1,4 @@
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
@@ -15,7 +16,7 @@ public sealed class FactExtractionDifferentialTests(ITestOutputHelper output)
 {
     private const int VariantsPerResource = 4000;
 
-    private static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    private static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
     private static readonly FactExtractor Shipped = new(Policy);
     private static readonly ReferenceFactExtractor Former = new(Policy);
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Fhir;
+using Cds.FhirMapping.Modules;
 using Cds.FhirMapping.Policy;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,14 +17,14 @@ internal static class Dli
     /// <summary>The fixture patient (Ana Rivera) every fixture resource references.</summary>
     public const string PatientId = "pat-dli-001";
 
-    public static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    public static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
 
     public static readonly FactExtractor Extractor = new(Policy);
 
     /// <summary>The criteria every decision reports, in the order it reports them.</summary>
     public static readonly string[] CriterionOrder = ["HCT", "I.A", "I.B", "I.C", "II", "III", "IV"];
 
-    public static PolicyEvaluator Evaluator() => new(Policy, new FakeTimeProvider(Now));
+    public static PolicyEvaluator Evaluator() => new(Policy, new FakeTimeProvider(Now), ModuleCatalog.All);
 
     /// <summary>Parses a draft-orders Bundle that must hold exactly one order.</summary>
     public static DraftOrder SingleOrder(JsonElement draftOrders)

@@ -1,3 +1,4 @@
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Policy;
 
 namespace Cds.FhirMapping.Tests.Policy;
@@ -70,7 +71,7 @@ public sealed class PolicyFileMutationTests
         try
         {
             // Act
-            var error = Assert.Throws<PolicyFileException>(() => PolicyDefinition.LoadFile(path));
+            var error = Assert.Throws<PolicyFileException>(() => PolicyFiles.LoadFile(path));
 
             // Assert
             Assert.Contains("thresholds.fullDonorChimerismPercent is required", error.Message, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Policy;
 using Json.Schema;
 
@@ -23,7 +24,7 @@ internal static class ShippedPolicyFile
     public static PolicyDefinition Load(string json)
     {
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
-        return PolicyDefinition.Load(stream);
+        return PolicyFiles.Load(stream);
     }
 
     private static string Read(string resource)

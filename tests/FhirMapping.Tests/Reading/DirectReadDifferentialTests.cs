@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Cds.Bench.Corpus;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Fhir.Direct;
-using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Tests.Reading.Reference;
 using Hl7.Fhir.Model;
 
@@ -61,7 +61,7 @@ public sealed class DirectReadDifferentialTests(ITestOutputHelper output)
     [Fact]
     public void GivenTheCorpusPatients_WhenRead_ThenEveryObservationProcedureConditionAndDocumentIsReadDirectly()
     {
-        var extractor = new FactExtractor(PolicyDefinition.LoadDefault());
+        var extractor = new FactExtractor(PolicyFiles.LoadDefault());
         foreach (var (name, size) in new[] { ("typical", 50), ("heavy", 2000) })
         {
             // Arrange: the resources of the prefetch, the searchset Bundles unpacked, as the record reads them; and those

@@ -95,6 +95,6 @@ public sealed class DliWithGenericLeafTests
         decision["outcomes"]!.AsArray().Insert(0, JsonNode.Parse("""{"met": ["X"], "outcome": "investigational", "deciding": "X", "reason": "{label}: {summary}"}"""));
         decision["outcomes"]![4]!["notMet"]!.AsArray().Add("X");
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(tree.ToJsonString()));
-        return PolicyDefinition.Load(stream);
+        return PolicyFiles.Load(stream);
     }
 }

@@ -22,7 +22,7 @@ internal static class T01
 
     public static string Text { get; } = File.ReadAllText(FilePath);
 
-    public static PolicyDefinition Definition { get; } = PolicyDefinition.LoadFile(FilePath);
+    public static PolicyDefinition Definition { get; } = PolicyFiles.LoadFile(FilePath);
 
     public static ICoveragePolicy Policy() => CoveragePolicyFactory.Create(Definition, new FakeTimeProvider(Dli.Now));
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Tests.Policy;
 using Json.Schema;
@@ -54,7 +55,7 @@ public sealed class TestPolicyT01FileTests
 
         // Act
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
-        var error = Assert.Throws<PolicyFileException>(() => PolicyDefinition.Load(stream));
+        var error = Assert.Throws<PolicyFileException>(() => PolicyFiles.Load(stream));
 
         // Assert
         Assert.Contains(named, error.Message, StringComparison.Ordinal);

@@ -3,7 +3,6 @@ using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Modules.Dli;
 using Cds.FhirMapping.Modules.Generic;
-using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Tests.Fixtures;
 using static Cds.FhirMapping.Tests.SecondPolicy.T01;
 
@@ -33,7 +32,7 @@ public sealed class TestPolicyT01Tests
     public void GivenOrdersForEachPolicy_WhenAskedWhoGovernsThem_ThenEachPolicyClaimsOnlyItsOwnServiceCode()
     {
         // Arrange
-        var dli = CoveragePolicyFactory.Create(PolicyDefinition.LoadDefault(), TimeProvider.System);
+        var dli = CoveragePolicyFactory.Create(PolicyFiles.LoadDefault(), TimeProvider.System);
         var t01Order = Order();
         var dliOrder = Order("38242", "http://www.ama-assn.org/go/cpt");
 
@@ -227,7 +226,7 @@ public sealed class TestPolicyT01Tests
     public void GivenTheSameRecord_WhenDecidedByT01AndByDli_ThenEachAnswersOnlyItsOwnCriteria()
     {
         // Arrange
-        var dli = CoveragePolicyFactory.Create(PolicyDefinition.LoadDefault(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Dli.Now));
+        var dli = CoveragePolicyFactory.Create(PolicyFiles.LoadDefault(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Dli.Now));
         var record = ClinicalRecord.Parse([Patient(), Condition("c-ind", "IND-1"), Marker("o-mark", 2.5m, "2025-06-01")], PatientId);
 
         // Act

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Fhir.Readers;
 using Cds.FhirMapping.Policy;
 
@@ -10,7 +11,7 @@ namespace Cds.FhirMapping.Tests.Text;
 /// </summary>
 public sealed class ChimerismNamesTests
 {
-    private static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    private static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
 
     [Fact]
     public void GivenEveryCorpusText_WhenALineageOrSpecimenIsNamed_ThenItIsTheOneTheFormerReadingNamed()

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Text;
 
@@ -11,7 +12,7 @@ namespace Cds.FhirMapping.Tests.Text;
 /// </summary>
 public sealed class PatternUnionTests
 {
-    private static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    private static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
 
     public static TheoryData<string> Unions() =>
     [

@@ -1,3 +1,4 @@
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Policy;
 
@@ -6,7 +7,7 @@ namespace Cds.FhirMapping.Tests.Text;
 /// <summary>The phrase table (<see cref="PhraseTable"/>) read with the shipped policy file's patterns and lexicon.</summary>
 public sealed class PhraseTableTests
 {
-    private static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    private static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
 
     public static TheoryData<string, string, string, string?> Rows => PhraseTable.Rows;
 

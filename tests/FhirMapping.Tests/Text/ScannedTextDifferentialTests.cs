@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Tests.Text.Reference;
@@ -15,7 +16,7 @@ namespace Cds.FhirMapping.Tests.Text;
 /// </summary>
 public sealed class ScannedTextDifferentialTests
 {
-    private static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    private static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
     private static readonly ReferenceTextReader Reference = ReferenceTextReader.From(Policy.Document.TextContext!);
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Text;
 
@@ -10,7 +11,7 @@ namespace Cds.FhirMapping.Tests.Text;
 /// </summary>
 public sealed class TermScannerTests
 {
-    private static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    private static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
     private static readonly TextContextDocument Lexicon = Policy.Document.TextContext!;
 
     // The cue terms in the lexicon's order (longer first), as TextLexicon orders them.

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Facts;
 using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Tests.Policy;
@@ -9,7 +10,7 @@ namespace Cds.FhirMapping.Tests.Text;
 
 public sealed class TextEvidenceTests
 {
-    private static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    private static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
     private static readonly Regex GeneticModification = Policy.Pattern(PolicyNames.Patterns.GeneticModification);
     private static readonly Regex TCellDepleted = Policy.Pattern(PolicyNames.Patterns.TCellDepleted);
 

@@ -22,6 +22,12 @@ internal static class DliEvaluators
     /// <summary>Documentation check: the transplant's or the order's indication is on record.</summary>
     public const string Indication = "dli.indication";
 
+    /// <summary>The module's documentation checks.</summary>
+    public static IReadOnlyList<KeyValuePair<string, DocumentationCheck>> DocumentationChecks { get; } =
+    [
+        new(Indication, new(DliModule.Name, (facts, order) => order.HasIndication || facts.Transplants.Any(t => t.Indications.Count > 0))),
+    ];
+
     public static IReadOnlyList<EvaluatorKind> All { get; } =
     [
         new(PriorAllogeneicHct, DliModule.Name, (_, _, writer) => new Transplant(new TransplantCriterion(writer))) { FixedId = CriterionIds.PriorAllogeneicHct },

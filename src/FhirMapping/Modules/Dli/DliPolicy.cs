@@ -17,7 +17,7 @@ public sealed class DliPolicy : ICoveragePolicy
         ArgumentNullException.ThrowIfNull(definition);
         Definition = definition;
         Extractor = new FactExtractor(definition);
-        Evaluator = new PolicyEvaluator(definition, timeProvider);
+        Evaluator = new PolicyEvaluator(definition, timeProvider, ModuleCatalog.All);
         ResourceTypes = [.. definition.Document.Criteria.SelectMany(c => c.Reads).Concat(FactExtractor.ReadTypes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 

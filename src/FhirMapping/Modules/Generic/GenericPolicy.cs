@@ -17,7 +17,7 @@ public sealed class GenericPolicy : ICoveragePolicy
         ArgumentNullException.ThrowIfNull(definition);
         Definition = definition;
         _extractor = new GenericFactExtractor(definition);
-        _evaluator = new PolicyEvaluator(definition, timeProvider);
+        _evaluator = new PolicyEvaluator(definition, timeProvider, ModuleCatalog.All);
         ResourceTypes = [.. definition.Document.Criteria.SelectMany(c => c.Reads).Concat(_extractor.ResourceTypes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 

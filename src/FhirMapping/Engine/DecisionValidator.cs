@@ -1,10 +1,11 @@
 using System.Text.RegularExpressions;
-using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Evaluation;
 using Cds.FhirMapping.Evaluation.Decision;
 using Cds.FhirMapping.Modules.Dli;
+using Cds.FhirMapping.Modules;
+using Cds.FhirMapping.Policy;
 
-namespace Cds.FhirMapping.Policy;
+namespace Cds.FhirMapping.Engine;
 
 /// <summary>
 /// The checks of the policy seam's keys: the module, the sections a module requires, the criteria tree (known
@@ -94,9 +95,9 @@ internal static partial class DecisionValidator
             return;
         }
 
-        if (!EvaluatorCatalog.All.TryGetValue(node.Evaluator, out var kind))
+        if (!ModuleCatalog.All.Evaluators.TryGetValue(node.Evaluator, out var kind))
         {
-            problems.Add($"{path}.evaluator '{node.Evaluator}' is not an evaluator the service knows ({string.Join(", ", EvaluatorCatalog.All.Keys.Order(StringComparer.Ordinal))})");
+            problems.Add($"{path}.evaluator '{node.Evaluator}' is not an evaluator the service knows ({string.Join(", ", ModuleCatalog.All.Evaluators.Keys.Order(StringComparer.Ordinal))})");
             return;
         }
 
@@ -244,9 +245,9 @@ internal static partial class DecisionValidator
         for (var i = 0; i < document.Documentation.Count; i++)
         {
             var item = document.Documentation[i];
-            if (!DocumentationChecks.All.TryGetValue(item.SatisfiedBy, out var check))
+            if (!ModuleCatalog.All.Documentation.TryGetValue(item.SatisfiedBy, out var check))
             {
-                problems.Add($"documentation[{i}].satisfiedBy '{item.SatisfiedBy}' is not a documentation check the service knows ({string.Join(", ", DocumentationChecks.All.Keys.Order(StringComparer.Ordinal))})");
+                problems.Add($"documentation[{i}].satisfiedBy '{item.SatisfiedBy}' is not a documentation check the service knows ({string.Join(", ", ModuleCatalog.All.Documentation.Keys.Order(StringComparer.Ordinal))})");
             }
             else if (check.Module is { } module && module != document.Module)
             {
