@@ -1,3 +1,4 @@
+using Cds.Service.Feedback;
 using Cds.Service.Hooks;
 using Cds.Service.Hosting;
 using Cds.Service.Ledger;
@@ -13,6 +14,7 @@ app.UseCdsErrorHandling();
 app.UseCdsSecurity();
 app.MapHealth();
 app.MapCdsHooks();
+app.MapFeedback();
 app.MapDtr();
 app.MapLedger();
 app.MapPolicyPages();

@@ -2,24 +2,20 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Cds.Service.Contract;
 using Cds.Service.Discovery;
-using Cds.Service.Feedback;
 using Cds.Service.Policy;
 using Cds.Service.Security;
 using Microsoft.Extensions.Options;
 
 namespace Cds.Service.Hooks;
 
-/// <summary>The CDS Hooks HTTP surface: discovery, the hook services and their feedback endpoints.</summary>
+/// <summary>The CDS Hooks HTTP surface: discovery and the hook services (their feedback: <c>Feedback.FeedbackEndpoints</c>).</summary>
 internal static class CdsHooksEndpoints
 {
     public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app)
     {
-        // Hook calls and feedback come from a trusted CDS client (CDS Hooks 2.0 §Trusting CDS Clients). Discovery holds
-        // nothing private: open unless Cds:Crd:DiscoveryRequiresJwt says otherwise.
-        var group = app.MapGroup("/cds-services")
-            .WithTags("CDS Hooks")
-            .RequireAuthorization(CdsSecurityExtensions.ClientPolicy)
-            .RequireCors(CdsSecurityExtensions.CorsPolicy);
+        // Hook calls come from a trusted CDS client (CDS Hooks 2.0 §Trusting CDS Clients). Discovery holds nothing
+        // private: open unless Cds:Crd:DiscoveryRequiresJwt says otherwise.
+        var group = Group(app);
         var discovery = group.MapGet(string.Empty, GetDiscovery);
         if (!app.ServiceProvider.GetRequiredService<IOptions<CrdOptions>>().Value.DiscoveryRequiresJwt)
         {
@@ -27,9 +23,15 @@ internal static class CdsHooksEndpoints
         }
 
         group.MapPost("/{id}", PostHookAsync);
-        group.MapPost("/{id}/feedback", PostFeedbackAsync);
         return app;
     }
+
+    /// <summary>The <c>/cds-services</c> routes, with the trust every endpoint under it requires (a trusted CDS client's JWT, the CORS policy).</summary>
+    internal static RouteGroupBuilder Group(IEndpointRouteBuilder app) =>
+        app.MapGroup("/cds-services")
+            .WithTags("CDS Hooks")
+            .RequireAuthorization(CdsSecurityExtensions.ClientPolicy)
+            .RequireCors(CdsSecurityExtensions.CorsPolicy);
 
     private static Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult GetDiscovery(DiscoveryDocument discovery) => TypedResults.Bytes(discovery.Json, "application/json");
 
@@ -130,38 +132,6 @@ internal static class CdsHooksEndpoints
 
         var remaining = deadlines.HookBudget - body.Waited - Stopwatch.GetElapsedTime(started) - deadlines.AnswerReserve;
         return await handler.HandleAsync(new HookCall(id, root, PublicBaseUrl.For(request, security), request.HttpContext.User, remaining), cancellationToken);
-    }
-
-    private static async Task<IResult> PostFeedbackAsync(
-        string id,
-        HttpRequest request,
-        DiscoveryDocument discovery,
-        FeedbackStore store,
-        IOptions<FeedbackOptions> feedback,
-        IOptions<DeadlineOptions> deadlines,
-        CancellationToken cancellationToken)
-    {
-        if (discovery.Find(id) is null)
-        {
-            return Problem.Result(StatusCodes.Status404NotFound, "not-found", $"There is no CDS service '{LogText.Safe(id, 100)}'.");
-        }
-
-        var (document, problem) = await JsonBody.ReadAsync(request, feedback.Value.MaxBodyBytes, deadlines.Value.BodyRead, cancellationToken);
-        if (document is null)
-        {
-            return Problem.Result(problem!.Status, problem.Code, problem.Diagnostics);
-        }
-
-        using (document)
-        {
-            if (FeedbackRequest.Parse(document.RootElement, feedback.Value, out var refusal) is not { } items)
-            {
-                return Problem.Result(refusal!.Status, refusal.Code, refusal.Diagnostics);
-            }
-
-            await store.AppendAsync(id, request.HttpContext.User.FindFirst("iss")?.Value, items, cancellationToken);
-            return TypedResults.Json(new FeedbackAccepted(items.Count), CdsJsonContext.Default.FeedbackAccepted);
-        }
     }
 
     private static double Milliseconds(long from, long to) => Math.Round(Stopwatch.GetElapsedTime(from, to).TotalMilliseconds, 3);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cds.Bench.Corpus;
 using Cds.FhirMapping.Policy;
+using Cds.FhirMapping.Tests.Fixtures;
 using Cds.FhirMapping.Tests.Reading;
 using Cds.FhirMapping.Tests.Text;
 
@@ -21,7 +22,7 @@ internal static class FactCorpus
     /// <summary>Whole records: the repository's requests and patient Bundles, and the corpus patients.</summary>
     public static IEnumerable<Input> Records()
     {
-        var root = Root();
+        var root = RepositoryRoot.Path;
         foreach (var folder in new[] { "samples", Path.Combine("cases", "45.03"), "tests", Path.Combine("src", "CdsService") })
         {
             var directory = Path.Combine(root, folder);
@@ -174,18 +175,5 @@ internal static class FactCorpus
         {
             return null;
         }
-    }
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Cds.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Cds.sln) was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Cds.Bench.Corpus;
+using Cds.FhirMapping.Tests.Fixtures;
 
 namespace Cds.FhirMapping.Tests.Reading;
 
@@ -16,19 +17,6 @@ namespace Cds.FhirMapping.Tests.Reading;
 /// </summary>
 internal static partial class FhirReadCorpus
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Cds.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Cds.sln) was not found above " + AppContext.BaseDirectory);
-    });
-
     private const int MaxVariedLength = 16_384;
 
     private static readonly Lazy<IReadOnlyList<(string Source, string Json)>> AllResources = new(Collect);
@@ -94,7 +82,7 @@ internal static partial class FhirReadCorpus
             }
         }
 
-        var root = RootPath.Value;
+        var root = RepositoryRoot.Path;
         foreach (var folder in new[] { "samples", Path.Combine("cases", "45.03"), "tests" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root, folder), "*.json", SearchOption.AllDirectories)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Cds.Bench.Corpus;
 using Cds.FhirMapping.Policy;
+using Cds.FhirMapping.Tests.Fixtures;
 using Cds.FhirMapping.Text;
 
 namespace Cds.FhirMapping.Tests.Text;
@@ -15,19 +16,6 @@ namespace Cds.FhirMapping.Tests.Text;
 /// </summary>
 internal static partial class TextCorpus
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Cds.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Cds.sln) was not found above " + AppContext.BaseDirectory);
-    });
-
     private static readonly string[] Separators = [" ", " ", " ", ". ", ", ", "; ", ": ", "? ", "?: ", " - ", " \u2013 ", "\n", "\r\n", " | ", " \u2022 ", " and ", " with ", "! ", " (", ") ", " = ", " vs. ", " e.g. "];
 
     /// <summary>The distinct texts, by where they come from.</summary>
@@ -43,7 +31,7 @@ internal static partial class TextCorpus
             }
         }
 
-        var root = RootPath.Value;
+        var root = RepositoryRoot.Path;
         foreach (var folder in new[] { "samples", Path.Combine("cases", "45.03"), Path.Combine("tests", "FhirMapping.Tests", "TestData", "Resources"), Path.Combine("tests", "FhirMapping.Tests", "TestData", "DraftOrders") })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root, folder), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
