@@ -40,6 +40,29 @@ public sealed class ConsoleLineWriterTests
     }
 
     [Fact]
+    public void GivenAnIdleWriter_WhenLinesComeOneAtATime_ThenEachIsWrittenWithoutTheNextOneOrShutdown()
+    {
+        // Arrange: one line, then wait until it is out, 40 times: the writer goes to sleep between lines (the path of a
+        // service answering one hook at a time), and each line must wake it, not the next line nor Dispose.
+        var output = new WatchedStream();
+        var writer = new ConsoleLineWriter(output);
+        var written = new List<bool>();
+
+        // Act
+        for (var i = 0; i < 40; i++)
+        {
+            writer.Enqueue($"info: line {i}\n");
+            written.Add(output.WaitFor($"info: line {i}\n", TimeSpan.FromSeconds(10)));
+        }
+
+        writer.Dispose();
+
+        // Assert
+        Assert.All(written, Assert.True);
+        Assert.Equal(string.Concat(Enumerable.Range(0, 40).Select(i => $"info: line {i}\n")), output.Text);
+    }
+
+    [Fact]
     public void GivenALineLoggedAfterShutdown_WhenWritten_ThenItIsNotLost()
     {
         // Arrange
@@ -84,5 +107,71 @@ public sealed class ConsoleLineWriterTests
         // Assert
         Assert.Contains(typeof(OneLineConsoleLoggerProvider), providers);
         Assert.DoesNotContain(typeof(Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider), providers);
+    }
+
+    /// <summary>A stream another thread can watch: what was written so far, read under a lock.</summary>
+    private sealed class WatchedStream : Stream
+    {
+        private readonly StringBuilder _text = new();
+
+        public string Text
+        {
+            get
+            {
+                lock (_text)
+                {
+                    return _text.ToString();
+                }
+            }
+        }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public bool WaitFor(string ending, TimeSpan timeout)
+        {
+            lock (_text)
+            {
+                var deadline = DateTime.UtcNow + timeout;
+                while (!_text.ToString().EndsWith(ending, StringComparison.Ordinal))
+                {
+                    var left = deadline - DateTime.UtcNow;
+                    if (left <= TimeSpan.Zero)
+                    {
+                        return false;
+                    }
+
+                    Monitor.Wait(_text, left);
+                }
+
+                return true;
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            lock (_text)
+            {
+                _text.Append(Encoding.UTF8.GetString(buffer, offset, count));
+                Monitor.PulseAll(_text);
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
