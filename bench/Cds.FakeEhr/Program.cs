@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 
 // The EHR's FHIR server for the no-prefetch benchmarks. Loads every DIR/NAME.json hook request written by Cds.Corpus
-// (their prefetch is the patient's record) and answers the searches of cds-services.json for those patients:
+// (their prefetch is the patient's record) and answers the searches of cds-services.json and the Patient read for those patients:
 // each answer after a fixed delay, and in pages of --page-size entries linked by Bundle.link "next".
 //   Cds.FakeEhr --urls http://127.0.0.1:5183 --corpus DIR [--delay-ms 50] [--page-size 250]
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -64,10 +64,18 @@ app.MapGet("/fhir/{type}", async (string type, HttpContext context) =>
     return Results.Bytes(body, "application/fhir+json");
 });
 
-app.MapGet("/fhir/Patient/{id}", (string id) =>
-    records.TryGetValue(id, out var record) && record.TryGetValue("patient", out var patient)
-        ? Results.Text(patient[0].ToJsonString(), "application/fhir+json")
-        : Results.NotFound());
+// The Patient read (prefetch key "patient", Patient/{id}) after the same delay as a search, as a FHIR server answers
+// it: the resource, or 404 with an OperationOutcome.
+var patients = records.Where(r => r.Value.ContainsKey("patient"))
+    .ToDictionary(r => r.Key, r => JsonSerializer.SerializeToUtf8Bytes(r.Value["patient"][0]), StringComparer.Ordinal);
+var unknown = JsonSerializer.Serialize(new { resourceType = "OperationOutcome", issue = new[] { new { severity = "error", code = "not-found", diagnostics = "Patient is not known" } } });
+app.MapGet("/fhir/Patient/{id}", async (string id, HttpContext context) =>
+{
+    await Task.Delay(delay, context.RequestAborted);
+    return patients.TryGetValue(id, out var patient)
+        ? Results.Bytes(patient, "application/fhir+json")
+        : Results.Text(unknown, "application/fhir+json", statusCode: StatusCodes.Status404NotFound);
+});
 
 app.Run();
 

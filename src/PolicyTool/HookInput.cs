@@ -14,7 +14,11 @@ internal static class HookInput
     /// <summary>The prefetch key of completed DTR answers, as the service spells it: read with the chart.</summary>
     public const string AnswersKey = RecordKeys.DtrAnswers;
 
-    /// <summary>The one discovery key the service's decision never waits for (it is not queried when absent).</summary>
+    /// <summary>
+    /// The one discovery key whose absence never stops the service's decision: the service reads the Patient from
+    /// fhirServer when it can (for the birth-date check) and decides without it when it cannot; the tool, which never
+    /// queries, decides without the birth-date check.
+    /// </summary>
     private const string PatientKey = "patient";
 
     public static ReviewInput Read(string path, string? serviceId)

@@ -22,8 +22,13 @@ internal sealed partial class PatientDataGatherer(
 {
     public const string HttpClientName = "fhir";
 
-    /// <summary>Keys the decision does not depend on: never queried, never a reason for 412.</summary>
-    private static readonly HashSet<string> OptionalKeys = new(StringComparer.Ordinal) { "patient" };
+    /// <summary>
+    /// The patient's Patient (<c>Patient/{{context.patientId}}</c>): only its birth date is used, to set aside records
+    /// dated before it. Read when absent and a fhirServer is given (in parallel with the searches, as they are), but never
+    /// a reason for 412; a failed read is no gap of any criterion and no evidence: the birth-date check does not apply,
+    /// and the cards say so where they name what could not be retrieved.
+    /// </summary>
+    public const string PatientKey = "patient";
 
     /// <summary>
     /// Keys that refine a decision (conditioning doses and the body measures that normalise them, criterion I.B): queried
@@ -34,21 +39,21 @@ internal sealed partial class PatientDataGatherer(
 
     /// <summary>
     /// The data failures as gaps by resource type (the type the key's prefetch template searches), for the policy: a
-    /// criterion that reads a type with a gap is not decided against the patient. The Coverage is handled apart.
+    /// criterion that reads a type with a gap is not decided against the patient. The Coverage is handled apart; the
+    /// Patient is no criterion's evidence (without it, only the birth-date check does not apply).
     /// </summary>
     public static IEnumerable<DataGap> Gaps(ServiceDefinition service, PatientData data) =>
         data.Failures
             .Select(f => (Failure: f, Template: service.Prefetch.FirstOrDefault(p => p.Key == f.Key).Value))
             .Where(f => f.Template is not null)
             .Select(f => new DataGap(f.Template.Split('?', '/')[0], $"{f.Failure.Key}: {f.Failure.Reason}"))
-            .Where(g => g.ResourceType != "Coverage");
+            .Where(g => g.ResourceType is not ("Coverage" or "Patient"));
 
     /// <summary>The prefetch keys that are missing (absent or an OperationOutcome) and would have to be queried.</summary>
     public static IReadOnlyList<string> KeysToQuery(ServiceDefinition service, HookRequest request) =>
         service.Prefetch
             .Select(p => p.Key)
-            .Where(key => !OptionalKeys.Contains(key))
-            .Where(key => request.FhirServer is not null || !SupplementaryKeys.Contains(key))
+            .Where(key => request.FhirServer is not null || !(SupplementaryKeys.Contains(key) || key == PatientKey))
             .Where(key => !request.Prefetch.TryGetValue(key, out var value) || IsOperationOutcome(value))
             .ToList();
 
@@ -100,7 +105,7 @@ internal sealed partial class PatientDataGatherer(
             items.AddRange(result.Items.Select(i => new KeyedItem(result.Key, i)));
             if (result.Failure is { } failure)
             {
-                failures.Add(failure);
+                failures.Add(failure.Key == PatientKey ? failure with { Reason = $"{failure.Reason}; dates were not checked against the patient's birth date" } : failure);
             }
         }
 

@@ -19,7 +19,7 @@ internal sealed class PatientDataIndex
 
     private PatientDataIndex(string patientId) => _walk = new RecordWalk(patientId);
 
-    /// <summary>The patient's own resources, each once, by the key they came in (items with no resourceType kept, for the reader to count as unreadable).</summary>
+    /// <summary>The patient's own resources, each once (but every copy of the patient's Patient), by the key they came in (items with no resourceType kept, for the reader to count as unreadable).</summary>
     public IReadOnlyList<KeyedItem> Items => _items;
 
     /// <summary>The patient's Coverages and the Organizations (payors), as JSON.</summary>
@@ -46,7 +46,19 @@ internal sealed class PatientDataIndex
         return index;
     }
 
-    private void Add(string key, JsonElement item) => _walk.Walk(item, (type, _, json) =>
+    private void Add(string key, JsonElement item) => _walk.Walk(item, Admit(key), Again(key));
+
+    // Another copy or version of the patient's Patient is passed on too (not counted again): the record reads the birth
+    // date of each, so that two that disagree are seen.
+    private Action<string, JsonElement> Again(string key) => (type, json) =>
+    {
+        if (type == "Patient")
+        {
+            _items.Add(new KeyedItem(key, json));
+        }
+    };
+
+    private Action<string?, string?, JsonElement> Admit(string key) => (type, _, json) =>
     {
         _items.Add(new KeyedItem(key, json));
         if (type is null)
@@ -60,5 +72,5 @@ internal sealed class PatientDataIndex
         {
             _coverage.Add(json);
         }
-    });
+    };
 }

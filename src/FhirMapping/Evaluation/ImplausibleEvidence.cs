@@ -3,18 +3,24 @@ using Cds.FhirMapping.Facts;
 
 namespace Cds.FhirMapping.Evaluation;
 
-/// <summary>A record whose date cannot be true (<see cref="PlausibleDates"/>), and why.</summary>
-public sealed record ImplausibleRecord(Evidence Evidence, string Why);
+/// <summary>
+/// A record whose date cannot be true (<see cref="PlausibleDates"/>), or is in doubt because the patient's birth dates
+/// disagree (<see cref="BirthDateConflict"/> true), and why.
+/// </summary>
+public sealed record ImplausibleRecord(Evidence Evidence, string Why, bool BirthDateConflict = false);
 
 /// <summary>
 /// Evidence whose date cannot be true is uncertain: it is set aside before the criteria are read, and a criterion it
 /// would have decided is for review. The policy is read twice when a record holds such evidence: without it (what the
 /// plausible records decide) and with it at face value. A criterion the two readings decide alike stands on the
 /// plausible records; one they decide differently is unknown, with a review item naming each implausible record.
+/// A record dated before one of the patient's disagreeing birth dates but not before another is set aside the same way
+/// (it may be true, it may not): a criterion it would change is for review as "Conflicting birth dates", naming them.
 /// </summary>
 internal static class ImplausibleEvidence
 {
     private const string Reason = "Implausible date";
+    private const string ConflictReason = "Conflicting birth dates";
 
     /// <summary>The facts without the implausible evidence, and that evidence; the same facts when there is none.</summary>
     public static (ClinicalFacts Plausible, IReadOnlyList<ImplausibleRecord> Records) Screen(ClinicalFacts facts, PlausibleDates dates, DateOnly today)
@@ -66,8 +72,11 @@ internal static class ImplausibleEvidence
         if (plausible.Status != atFaceValue.Status)
         {
             var cited = records.Where(r => Cites(atFaceValue, r.Evidence)).ToList();
-            return writer.Review(plausible.Id, $"{plausible.Summary}; a record whose date cannot be true would decide it otherwise", plausible.Evidence,
-                [.. plausible.Review, .. Items(plausible.Id, cited.Count > 0 ? cited : records)]);
+            var named = cited.Count > 0 ? cited : records;
+            var why = named.All(r => r.BirthDateConflict)
+                ? "a record dated before one of the patient's birth dates (the Patient records disagree) would decide it otherwise"
+                : "a record whose date cannot be true would decide it otherwise";
+            return writer.Review(plausible.Id, $"{plausible.Summary}; {why}", plausible.Evidence, [.. plausible.Review, .. Items(plausible.Id, named)]);
         }
 
         if (plausible.Status == CriterionStatus.Unknown)
@@ -83,13 +92,15 @@ internal static class ImplausibleEvidence
     }
 
     private static IEnumerable<ReviewItem> Items(string id, IEnumerable<ImplausibleRecord> records) =>
-        records.Select(r => CriterionWriter.Item(id, Reason, [r.Evidence], $"{r.Why}; not counted until the date is confirmed"));
+        records.Select(r => r.BirthDateConflict
+            ? CriterionWriter.Item(id, ConflictReason, [r.Evidence], $"{r.Why}; not counted until the birth date is confirmed")
+            : CriterionWriter.Item(id, Reason, [r.Evidence], $"{r.Why}; not counted until the date is confirmed"));
 
     private static bool Cites(CriterionResult result, Evidence evidence) =>
         result.Evidence.Contains(evidence) || result.Review.Any(i => i.Evidence.Contains(evidence));
 
     // Judges each fact once; the lists are copied only from the first implausible one on.
-    private sealed class Screening(PlausibleDates dates, EffectiveTime? birthDate, DateOnly today)
+    private sealed class Screening(PlausibleDates dates, BirthDates? birthDate, DateOnly today)
     {
         public List<ImplausibleRecord>? Found { get; private set; }
 
@@ -99,10 +110,14 @@ internal static class ImplausibleEvidence
             for (var i = 0; i < items.Count; i++)
             {
                 var e = evidence(items[i]);
-                if (dates.Implausible(when is null ? e.When : when(items[i]), e.Certainty, birthDate, today) is { } why)
+                var dated = when is null ? e.When : when(items[i]);
+                var found = dates.Implausible(dated, e.Certainty, birthDate, today) is { } why ? new ImplausibleRecord(e, why)
+                    : PlausibleDates.BirthDateConflict(dated, e.Certainty, birthDate) is { } doubt ? new ImplausibleRecord(e, doubt, BirthDateConflict: true)
+                    : null;
+                if (found is not null)
                 {
                     kept ??= [.. items.Take(i)];
-                    (Found ??= []).Add(new ImplausibleRecord(e, why));
+                    (Found ??= []).Add(found);
                 }
                 else
                 {

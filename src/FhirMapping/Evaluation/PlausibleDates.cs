@@ -9,6 +9,9 @@ namespace Cds.FhirMapping.Evaluation;
 /// day of the decision by more than <c>thresholds.futureToleranceDays</c>. "Wholly" reads partial dates as the ranges
 /// they are: a record of "1980" is not before a birth date of 1980-05-02, nor a record of 1980-03 before a birth year of
 /// 1980. Records about someone else (family history) are not judged, and planned or tentative ones may lie in the future.
+/// When the patient's Patient resources give birth dates that disagree (<see cref="BirthDates.Conflict"/>), a record
+/// wholly before the earliest of them cannot be true whichever is right; one before a later one but not the earliest is
+/// uncertain, not implausible: <see cref="BirthDateConflict"/> names it, and a criterion it would change is for review.
 /// </summary>
 public sealed class PlausibleDates
 {
@@ -32,16 +35,18 @@ public sealed class PlausibleDates
     /// Why the record's date cannot be true ("dated 1 Mar 1890, before the patient's birth date 2 May 1961"), or null
     /// when it can (or the record is undated). Dates are written as the cards write them.
     /// </summary>
-    public string? Implausible(EffectiveTime? when, Certainty certainty, EffectiveTime? birthDate, DateOnly today)
+    public string? Implausible(EffectiveTime? when, Certainty certainty, BirthDates? birthDate, DateOnly today)
     {
         if (when is null || certainty == Certainty.Family)
         {
             return null;
         }
 
-        if (birthDate is not null && when.Last < birthDate.First)
+        if (birthDate is not null && when.Last < birthDate.Earliest.First)
         {
-            return $"dated {when}, before the patient's birth date {birthDate}";
+            return birthDate.Conflict
+                ? $"dated {when}, before every birth date the patient's records give ({birthDate})"
+                : $"dated {when}, before the patient's birth date {birthDate}";
         }
 
         if (when.Last < _floor)
@@ -56,5 +61,28 @@ public sealed class PlausibleDates
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Why the record's date is in doubt when the patient's birth dates disagree: it lies wholly before a later birth date
+    /// but not before the earliest ("dated May 1975, before the birth date 2 Feb 1980 but not before 14 Jun 1971: the
+    /// patient's records disagree"). Null when they agree, or the record is undated, family history, or implausible anyway
+    /// (<see cref="Implausible"/> is asked first).
+    /// </summary>
+    public static string? BirthDateConflict(EffectiveTime? when, Certainty certainty, BirthDates? birthDate)
+    {
+        if (when is null || certainty == Certainty.Family || birthDate is not { Conflict: true } || when.Last < birthDate.Earliest.First)
+        {
+            return null;
+        }
+
+        var later = birthDate.Candidates.Where(b => when.Last < b.First).ToList();
+        if (later.Count == 0)
+        {
+            return null;
+        }
+
+        var possible = birthDate.Candidates.Where(b => when.Last >= b.First);
+        return $"dated {when}, before the birth date {string.Join(" and ", later)} but not before {string.Join(" and ", possible)}: the patient's Patient records give different birth dates";
     }
 }

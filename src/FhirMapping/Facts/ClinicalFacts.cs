@@ -117,8 +117,8 @@ public sealed record ClinicalFacts
     /// <summary>Data that could not be read or was cut off; criteria that read these types are not decided against the patient.</summary>
     public IReadOnlyList<DataGap> Gaps { get; init; } = [];
 
-    /// <summary>The patient's birth date with its precision (null: no Patient with a readable birthDate in the record).</summary>
-    public EffectiveTime? BirthDate { get; init; }
+    /// <summary>The patient's birth date with its precision, or the birth dates that disagree (null: no Patient of this patient with a readable birthDate in the record).</summary>
+    public BirthDates? BirthDate { get; init; }
 }
 
 /// <summary>

@@ -20,6 +20,8 @@ public sealed class ClinicalRecord
     private readonly List<Resource> _resources = [];
     private readonly RecordWalk _walk;
     private readonly Action<string?, string?, JsonElement> _admit;
+    private readonly Action<string, JsonElement> _again;
+    private List<EffectiveTime>? _birthDates;
     private readonly List<DataGap> _gaps = [];
     private readonly Func<string, JsonElement, bool>? _relevant;
     private readonly Func<JsonElement, Resource?> _read;
@@ -33,6 +35,7 @@ public sealed class ClinicalRecord
         _read = read;
         _walk = new RecordWalk(patientId);
         _admit = Admit;
+        _again = Again;
     }
 
     /// <summary>The patient whose record this is (<c>context.patientId</c>).</summary>
@@ -41,8 +44,12 @@ public sealed class ClinicalRecord
     /// <summary>Resources dropped because they are another patient's or name no patient: "Type/id" (never content).</summary>
     public IReadOnlyList<string> NotThisPatient => _walk.NotThisPatient;
 
-    /// <summary>The patient's birth date as the Patient resource gives it (null: no Patient, or no readable birthDate).</summary>
-    public EffectiveTime? BirthDate { get; private set; }
+    /// <summary>
+    /// The patient's birth date as this patient's Patient resources give it (<c>context.patientId</c> only: another
+    /// patient's, a donor's or a contained Patient never gives it), narrowed or in conflict (<see cref="BirthDates"/>);
+    /// null: no such Patient, or none with a readable birthDate.
+    /// </summary>
+    public BirthDates? BirthDate => _birthDates is null ? null : BirthDates.From(_birthDates);
 
     /// <summary>Data that could not be read or was cut off, by resource type.</summary>
     public IReadOnlyList<DataGap> Gaps => _gaps;
@@ -81,7 +88,26 @@ public sealed class ClinicalRecord
     public void ReportGap(string resourceType, string what) => _gaps.Add(new DataGap(resourceType, what));
 
     /// <summary>Adds a resource or a Bundle of them (walked by <see cref="RecordWalk"/>).</summary>
-    public void Add(JsonElement resourceOrBundle) => _walk.Walk(resourceOrBundle, _admit);
+    public void Add(JsonElement resourceOrBundle) => _walk.Walk(resourceOrBundle, _admit, _again);
+
+    // A resource seen before is kept once; another copy or version of the patient's Patient still gives its birth date,
+    // so that two that disagree are seen, not decided by which came first.
+    private void Again(string type, JsonElement json)
+    {
+        if (type == "Patient")
+        {
+            ReadBirthDate(json);
+        }
+    }
+
+    private void ReadBirthDate(JsonElement patient)
+    {
+        if (patient.TryGetProperty("birthDate", out var birthDate) && birthDate.ValueKind == JsonValueKind.String
+            && FhirDates.Read(birthDate.GetString()) is { } date)
+        {
+            (_birthDates ??= []).Add(date);
+        }
+    }
 
     // One of the patient's resources, not seen before (or, with no type, an item that is no FHIR resource).
     private void Admit(string? type, string? id, JsonElement json)
@@ -92,10 +118,10 @@ public sealed class ClinicalRecord
             return;
         }
 
-        // The patient's birth date is read here, once per record, from the JSON (the Patient is not otherwise read).
-        if (type == "Patient" && json.TryGetProperty("birthDate", out var birthDate) && birthDate.ValueKind == JsonValueKind.String)
+        // The patient's birth date is read here, from the JSON of each of the patient's Patients (not otherwise read).
+        if (type == "Patient")
         {
-            BirthDate = FhirDates.Read(birthDate.GetString());
+            ReadBirthDate(json);
         }
 
         if (_relevant is not null && !_relevant(type, json))

@@ -27,7 +27,14 @@ public sealed class RecordWalk
     /// Walks one item and calls <paramref name="admit"/> for each of the patient's resources not seen before, with its
     /// type and id; with a null type for an item that is no FHIR resource at all (no resourceType).
     /// </summary>
-    public void Walk(JsonElement item, Action<string?, string?, JsonElement> admit)
+    public void Walk(JsonElement item, Action<string?, string?, JsonElement> admit) => Walk(item, admit, null);
+
+    /// <summary>
+    /// As <see cref="Walk(JsonElement, Action{string?, string?, JsonElement})"/>; <paramref name="again"/>, when given, is
+    /// called with each of the patient's resources seen before (same type and id, perhaps another version of it), which
+    /// is not admitted a second time.
+    /// </summary>
+    public void Walk(JsonElement item, Action<string?, string?, JsonElement> admit, Action<string, JsonElement>? again)
     {
         ArgumentNullException.ThrowIfNull(admit);
         if (item.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
@@ -43,7 +50,7 @@ public sealed class RecordWalk
 
         if (type != "Bundle")
         {
-            Resource(type, item, admit);
+            Resource(type, item, admit, again);
             return;
         }
 
@@ -63,11 +70,11 @@ public sealed class RecordWalk
                 continue;
             }
 
-            Walk(resource, admit);
+            Walk(resource, admit, again);
         }
     }
 
-    private void Resource(string type, JsonElement json, Action<string?, string?, JsonElement> admit)
+    private void Resource(string type, JsonElement json, Action<string?, string?, JsonElement> admit, Action<string, JsonElement>? again)
     {
         if (type == "OperationOutcome")
         {
@@ -77,6 +84,11 @@ public sealed class RecordWalk
         var id = json.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
         if (id is not null && !_seen.Add((type, id)))
         {
+            if (again is not null && PatientBinding.IsThePatients(type, json, _patientId))
+            {
+                again(type, json);
+            }
+
             return;
         }
 

@@ -16,6 +16,8 @@ public sealed class PlausibleDatesTests
 
     private static readonly PlausibleDates Shipped = PlausibleDates.For(Dli.Policy)!;
 
+    private static BirthDates? Born(string date) => BirthDates.Of(FhirDates.Read(date));
+
     [Theory]
     // A birth year makes only what lies wholly before that year implausible.
     [InlineData("1980", "1980-03", true)]
@@ -38,7 +40,7 @@ public sealed class PlausibleDatesTests
     public void GivenABirthDateOfSomePrecision_WhenARecordIsDatedAroundIt_ThenOnlyOneWhollyBeforeItIsImplausible(string birth, string dated, bool plausible)
     {
         // Act
-        var why = Shipped.Implausible(FhirDates.Read(dated), Certainty.Confirmed, FhirDates.Read(birth), Today);
+        var why = Shipped.Implausible(FhirDates.Read(dated), Certainty.Confirmed, Born(birth), Today);
 
         // Assert
         Assert.Equal(plausible, why is null);
@@ -73,7 +75,7 @@ public sealed class PlausibleDatesTests
     public void GivenARecordBeforeBothTheBirthDateAndTheEarliestYear_WhenJudged_ThenTheBirthDateIsTheReasonGiven()
     {
         // Act
-        var why = Shipped.Implausible(FhirDates.Read("1890-03-01"), Certainty.Confirmed, FhirDates.Read("1961-05-02"), Today);
+        var why = Shipped.Implausible(FhirDates.Read("1890-03-01"), Certainty.Confirmed, Born("1961-05-02"), Today);
 
         // Assert
         Assert.Equal("dated 1 Mar 1890, before the patient's birth date 2 May 1961", why);
@@ -91,7 +93,7 @@ public sealed class PlausibleDatesTests
     public void GivenTheShippedTolerance_WhenARecordIsDatedAfterToday_ThenOnlyOneWhollyMoreThanADayAheadIsImplausible(string dated, bool plausible)
     {
         // Act
-        var why = Shipped.Implausible(FhirDates.Read(dated), Certainty.Confirmed, FhirDates.Read("1968-09-03"), Today);
+        var why = Shipped.Implausible(FhirDates.Read(dated), Certainty.Confirmed, Born("1968-09-03"), Today);
 
         // Assert
         Assert.Equal(plausible, why is null);
@@ -129,7 +131,7 @@ public sealed class PlausibleDatesTests
     public void GivenHowFirmlyARecordIsStated_WhenItsDateIsOutOfRange_ThenOnlyAPlanOrAnotherPersonsHistoryIsSpared(Certainty certainty, string dated, bool plausible)
     {
         // Act
-        var why = Shipped.Implausible(FhirDates.Read(dated), certainty, FhirDates.Read("1968-09-03"), Today);
+        var why = Shipped.Implausible(FhirDates.Read(dated), certainty, Born("1968-09-03"), Today);
 
         // Assert
         Assert.Equal(plausible, why is null);
@@ -138,7 +140,7 @@ public sealed class PlausibleDatesTests
     [Fact]
     public void GivenAnUndatedRecord_WhenJudged_ThenItIsNotImplausible()
     {
-        Assert.Null(Shipped.Implausible(null, Certainty.Confirmed, FhirDates.Read("1968-09-03"), Today));
+        Assert.Null(Shipped.Implausible(null, Certainty.Confirmed, Born("1968-09-03"), Today));
     }
 
     [Theory]
@@ -157,10 +159,10 @@ public sealed class PlausibleDatesTests
         var screened = Dli.Extractor.Read(record, FhirFixtures.PatientId);
 
         // Assert
-        Assert.Equal(precision, full.BirthDate!.Precision);
+        Assert.Equal(precision, full.BirthDate!.Agreed!.Precision);
         Assert.Equal(shown, full.BirthDate.ToString());
-        Assert.Equal(full.BirthDate, screened.BirthDate);
-        Assert.Equal(full.BirthDate, Dli.Extractor.Extract(screened).BirthDate);
+        Assert.Equal(full.BirthDate.Agreed, screened.BirthDate!.Agreed);
+        Assert.Equal(full.BirthDate.Agreed, Dli.Extractor.Extract(screened).BirthDate!.Agreed);
     }
 
     [Fact]

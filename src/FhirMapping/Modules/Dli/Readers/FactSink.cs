@@ -63,7 +63,7 @@ internal sealed class FactSink
         }
     }
 
-    public ClinicalFacts ToFacts(IReadOnlyList<DataGap> gaps, EffectiveTime? birthDate = null) => new()
+    public ClinicalFacts ToFacts(IReadOnlyList<DataGap> gaps, BirthDates? birthDate = null) => new()
     {
         BirthDate = birthDate,
         Malignancies = Malignancies,
