@@ -74,6 +74,8 @@ internal static class StageCost
             ("gather (prefetch, no query)", async () => (await gatherer.GatherAsync(service, request, TimeSpan.FromSeconds(5), CancellationToken.None)).Keyed.Count),
             ("bind (PatientDataIndex: walk, patient binding, Coverage set apart)", () => Task.FromResult(HookHandler.Bind(data, request).Count)),
             ("record read (CoverageEngine.ReadAsync: walk, screen, direct read, facts)", async () => (await engine.ReadAsync(bound, request.PatientId, gaps, CancellationToken.None)).Resources),
+            ("  of which: walk (RecordWalk over the index's items)", () => Task.FromResult(Walk(index.Items, request.PatientId, null))),
+            ("  of which: walk + relevance screen (no read)", () => Task.FromResult(Walk(index.Items, request.PatientId, engine.Extractor.IsRelevant))),
             ("  of which: walk + relevance screen + read (FactExtractor.Read)", () => Task.FromResult(engine.Extractor.Read(index.Items.Select(i => i.Item), request.PatientId).Count)),
             ("Coverage (CoverageRecord.Read over the index's Coverages)", () => Task.FromResult(CoverageRecord.Read(index.Coverage, request.PatientId).Coverages.Count)),
             ("decide (CoverageEngine.Decide per policy order)", () => Task.FromResult(policyOrders.Sum(o => engine.Decide(facts, o).Criteria.Count))),
@@ -121,5 +123,17 @@ internal static class StageCost
         }
 
         return 0;
+    }
+
+    private static int Walk(IReadOnlyList<KeyedItem> items, string patientId, Func<string, JsonElement, bool>? relevant)
+    {
+        var walk = new RecordWalk(patientId);
+        var admitted = 0;
+        foreach (var (_, item) in items)
+        {
+            walk.Walk(item, (type, _, json) => admitted += type is not null && (relevant is null || relevant(type, json)) ? 1 : 0);
+        }
+
+        return admitted;
     }
 }
