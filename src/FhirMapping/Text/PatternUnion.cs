@@ -48,6 +48,25 @@ internal sealed partial class PatternUnion
         return false;
     }
 
+    /// <summary>The same question over a span of chars (the same engine and answer as over a string of them).</summary>
+    public bool IsMatch(ReadOnlySpan<char> text)
+    {
+        if (_union is not null)
+        {
+            return _union.IsMatch(text);
+        }
+
+        foreach (var pattern in _patterns)
+        {
+            if (pattern.IsMatch(text))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // A back-reference (\1, \k<name>), a conditional ((?(…)), or a balancing group ((?<a-b>…)): conservative, a false
     // alarm only means asking the patterns one by one.
     [GeneratedRegex(@"\\[1-9]|\\k|\(\?\(|\(\?<[^>]*-|\(\?'[^']*-", RegexOptions.CultureInvariant)]

@@ -205,7 +205,9 @@ public sealed class FactExtractor
         _ => false,
     };
 
-    // The same tests ReadObservation applies to Observation.code, on the JSON: most lab results stop here.
+    // The same tests ReadObservation applies to Observation.code, on the JSON: most lab results stop here. The words
+    // (code.text, then each coding's display, joined by a space) are scanned in one pooled buffer (JsonWords): no string
+    // is made of them for the results screened out.
     private bool IsRelevantObservation(JsonElement json)
     {
         if (!json.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.Object)
@@ -213,38 +215,49 @@ public sealed class FactExtractor
             return false;
         }
 
-        var text = new List<string>();
-        if (code.TryGetProperty("text", out var codeText) && codeText.ValueKind == JsonValueKind.String)
+        var words = default(JsonWords);
+        try
         {
-            text.Add(codeText.GetString()!);
-        }
-
-        if (code.TryGetProperty("coding", out var codings) && codings.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var coding in codings.EnumerateArray())
+            if (code.TryGetProperty("text", out var codeText) && codeText.ValueKind == JsonValueKind.String)
             {
-                if (coding.ValueKind != JsonValueKind.Object)
-                {
-                    continue;
-                }
+                words.Add(codeText);
+            }
 
-                var system = coding.TryGetProperty("system", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-                var value = coding.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-                if (_vocabulary.DiseaseStatusObservation.Contains(system, value) || _vocabulary.Chimerism.Contains(system, value) || _vocabulary.ChimerismRecipient.Contains(system, value)
-                    || _vocabulary.Policy.Conditioning.BodyWeight.Contains(system, value) || _vocabulary.Policy.Conditioning.BodyHeight.Contains(system, value))
+            if (code.TryGetProperty("coding", out var codings) && codings.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var coding in codings.EnumerateArray())
                 {
-                    return true;
-                }
+                    if (coding.ValueKind != JsonValueKind.Object)
+                    {
+                        continue;
+                    }
 
-                if (coding.TryGetProperty("display", out var display) && display.ValueKind == JsonValueKind.String)
-                {
-                    text.Add(display.GetString()!);
+                    var system = coding.TryGetProperty("system", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                    var value = coding.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                    if (_vocabulary.DiseaseStatusObservation.Contains(system, value) || _vocabulary.Chimerism.Contains(system, value) || _vocabulary.ChimerismRecipient.Contains(system, value)
+                        || _vocabulary.Policy.Conditioning.BodyWeight.Contains(system, value) || _vocabulary.Policy.Conditioning.BodyHeight.Contains(system, value))
+                    {
+                        return true;
+                    }
+
+                    if (coding.TryGetProperty("display", out var display) && display.ValueKind == JsonValueKind.String)
+                    {
+                        words.Add(display);
+                    }
                 }
             }
-        }
 
-        var words = string.Join(" ", text);
-        return _relevantObservationWords?.IsMatch(words)
-            ?? (_vocabulary.ChimerismText.IsMatch(words) || _vocabulary.Policy.Conditioning.Agents.Any(a => a.IsRadiation && a.Pattern.IsMatch(words)));
+            if (_relevantObservationWords is { } union)
+            {
+                return union.IsMatch(words.Text);
+            }
+
+            var text = words.Text.ToString();
+            return _vocabulary.ChimerismText.IsMatch(text) || _vocabulary.Policy.Conditioning.Agents.Any(a => a.IsRadiation && a.Pattern.IsMatch(text));
+        }
+        finally
+        {
+            words.Dispose();
+        }
     }
 }

@@ -153,7 +153,7 @@ internal sealed class ReferenceFactExtractor
         }
     }
 
-    private bool IsRelevant(string resourceType, JsonElement json) => IsRelevantToDli(resourceType, json) || _findings.IsRelevant(resourceType, json);
+    internal bool IsRelevant(string resourceType, JsonElement json) => IsRelevantToDli(resourceType, json) || _findings.IsRelevant(resourceType, json);
 
     private bool IsRelevantToDli(string resourceType, JsonElement json) => resourceType switch
     {
