@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cds.FhirMapping.Engine;
 using Cds.FhirMapping.Fhir;
 using Cds.FhirMapping.Policy;
 using Cds.FhirMapping.Tests.Facts.Reference;
@@ -14,7 +15,7 @@ namespace Cds.FhirMapping.Tests.Facts;
 /// </summary>
 public sealed class ObservationScreenTests(ITestOutputHelper output)
 {
-    private static readonly PolicyDefinition Policy = PolicyDefinition.LoadDefault();
+    private static readonly PolicyDefinition Policy = PolicyFiles.LoadDefault();
     private static readonly FactExtractor Shipped = new(Policy);
     private static readonly ReferenceFactExtractor Former = new(Policy);
 
