@@ -19,6 +19,10 @@ public enum DiseaseStatus
     Relapsed,
     Refractory,
     Remission,
+
+    /// <summary>A disease-status record whose value names none of the statuses above in the policy file's codes (words
+    /// only, or a code such as "stable" or "improved"): a current statement that cannot be read, so never ignored.</summary>
+    Unstated,
 }
 
 public enum DonorType

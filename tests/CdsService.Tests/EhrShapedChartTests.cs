@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Cds.Service.Tests;
+
+/// <summary>
+/// Charts written the way EHRs and clinicians write them, found answered wrongly in session 23's adversarial look
+/// (notes/s23-hunt.md), each over HTTP in both forms: in prefetch, and served by the EHR's FHIR server (WireMock) and
+/// queried. Each starts from the sample that meets criteria (AML in relapse after a reduced-intensity MUD transplant,
+/// mixed CD3 chimerism) and changes one thing a reviewer would not read as the sample does.
+/// </summary>
+public sealed class EhrShapedChartTests : IClassFixture<CdsServiceFactory>
+{
+    private readonly CdsServiceFactory _factory;
+
+    public EhrShapedChartTests(CdsServiceFactory factory)
+    {
+        _factory = factory;
+        _factory.Ehr.Reset();
+    }
+
+    private sealed record ChartCase(string[] Keys, Action<JsonObject> Change, string Covered, string? InCards = null);
+
+    private static readonly Dictionary<string, ChartCase> Cases = new(StringComparer.Ordinal)
+    {
+        // I.B: "reduced-dose" is about the GVHD prophylaxis here, not the conditioning; nothing states the intensity.
+        ["reduced-dose tacrolimus is GVHD prophylaxis, not reduced-intensity conditioning"] = new(["procedures"], r =>
+            TransplantNoteOnly(r, "10/10 HLA-matched unrelated donor. GVHD prophylaxis: tacrolimus (reduced-dose for renal function) and methotrexate."),
+            "conditional", "I.B"),
+        ["reduced-dose post-transplant cyclophosphamide is not reduced-intensity conditioning"] = new(["procedures"], r =>
+            TransplantNoteOnly(r, "Haploidentical donor. GVHD prophylaxis with reduced-dose PTCy (25 mg/kg days +3 and +4)."),
+            "conditional", "I.B"),
+        ["reduced-dose conditioning is still reduced intensity"] = new(["procedures"], r =>
+            TransplantNoteOnly(r, "Reduced-dose conditioning with fludarabine and melphalan 100 mg/m2."),
+            "covered"),
+
+        // I.B: a transplant template's check boxes; the unticked one is not what was given.
+        ["an unticked RIC box is not reduced-intensity conditioning"] = new(["procedures"], r =>
+            TransplantNoteOnly(r, "Regimen intensity: [ ] RIC  [ ] NMA  [x] MAC"),
+            "conditional", "I.B"),
+        ["an unticked reduced-intensity box in Unicode is not reduced-intensity conditioning"] = new(["procedures"], r =>
+            TransplantNoteOnly(r, "Regimen intensity: \u2610 Reduced intensity \u2612 Myeloablative"),
+            "conditional", "I.B"),
+        ["a ticked RIC box is reduced-intensity conditioning"] = new(["procedures"], r =>
+            TransplantNoteOnly(r, "Regimen intensity: [x] RIC  [ ] MAC"),
+            "covered"),
+
+        // I.A: a relapse the problem list also says has abated is over by its own account; what holds now is unstated.
+        ["a relapse recorded as abated is not a current relapse"] = new(["conditions"], r =>
+            Find(r, "cond-aml-relapse")["abatementDateTime"] = "2026-11-05",
+            "conditional", "abated"),
+    };
+
+    public static TheoryData<string, bool> All()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var name in Cases.Keys)
+        {
+            data.Add(name, false);
+            data.Add(name, true);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(All))]
+    public async Task GivenAnEhrShapedChart_WhenSignedWithPrefetchOrQueried_ThenTheAnswerIsTheReviewersOne(string name, bool queried)
+    {
+        // Arrange
+        var chart = Cases[name];
+        using var client = _factory.CreateSignedClient();
+        var request = Repository.Sample("order-sign-meets-criteria.json");
+        chart.Change(request);
+        if (queried)
+        {
+            Hooks.MoveToEhr(request, _factory.Ehr, _factory.FhirBase, chart.Keys);
+        }
+
+        // Act
+        var (status, body) = await Hooks.PostAsync(client, Hooks.SignService, request);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(chart.Covered, Hooks.Code(Hooks.Extension(body!["systemActions"]![0]!), "covered"));
+        if (chart.InCards is { } text)
+        {
+            var cards = string.Join("\n", body["cards"]!.AsArray().Select(c => c!["detail"]!.GetValue<string>()));
+            Assert.Contains(text, cards, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(queried, _factory.Ehr.LogEntries.Any());
+    }
+
+    // The transplant Procedure keeps its codes and date; its note is the only word on the conditioning (the separate
+    // conditioning Procedure, which states reduced intensity, is removed).
+    private static void TransplantNoteOnly(JsonObject request, string note)
+    {
+        var procedures = request["prefetch"]!["procedures"]!["entry"]!.AsArray();
+        var conditioning = procedures.Single(e => e!["resource"]!["id"]!.GetValue<string>() == "proc-conditioning");
+        procedures.Remove(conditioning);
+        Find(request, "proc-allo-hct")["note"] = new JsonArray(new JsonObject { ["text"] = note });
+    }
+
+    private static JsonObject Find(JsonObject request, string id) =>
+        request["prefetch"]!.AsObject()
+            .Select(p => p.Value)
+            .OfType<JsonObject>()
+            .SelectMany(bundle => bundle["entry"] is JsonArray entries ? entries.Select(e => e!["resource"]!.AsObject()) : [])
+            .Single(r => r["id"]!.GetValue<string>() == id);
+}
