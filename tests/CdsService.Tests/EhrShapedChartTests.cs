@@ -46,9 +46,37 @@ public sealed class EhrShapedChartTests : IClassFixture<CdsServiceFactory>
             "covered"),
 
         // I.A: a relapse the problem list also says has abated is over by its own account; what holds now is unstated.
+        // (The order's reasonCode is the default C92.00, which states no status: the sample's C92.02 on the order is
+        // the ordering clinician's own coded statement of relapse on the day, newer than either record, and decides.)
         ["a relapse recorded as abated is not a current relapse"] = new(["conditions"], r =>
-            Find(r, "cond-aml-relapse")["abatementDateTime"] = "2026-11-05",
-            "conditional", "abated"),
+        {
+            Find(r, "cond-aml-relapse")["abatementDateTime"] = "2026-11-05";
+            DefaultOrderReason(r);
+        }, "conditional", "abated"),
+
+        // I.A: a disease-status result whose value is in words (or a code the policy does not name) is still a statement
+        // of the current status; newer than the coded relapse, it is for review, older it changes nothing.
+        ["a newer disease status in words only is for review"] = new(["diseaseStatus"], r =>
+        {
+            DiseaseStatus(r, "2026-11-18", "Complete remission (CR), MRD negative");
+            DefaultOrderReason(r);
+        }, "conditional", "Disease status not coded"),
+        ["an older disease status in words only leaves the relapse deciding"] = new(["diseaseStatus"], r =>
+        {
+            DiseaseStatus(r, "2026-08-01", "Stable disease on azacitidine maintenance");
+            DefaultOrderReason(r);
+        }, "covered"),
+
+        // III: what the order is for, in words only, is read by no value set: a reviewer reads it.
+        ["an order indication in words only is for review"] = new(["conditions"], r =>
+            Order(r)["reasonCode"] = new JsonArray(new JsonObject { ["text"] = "EBV post-transplant lymphoproliferative disorder" }),
+            "conditional", "Order indication not coded"),
+        ["an order indication in a local code system only is for review"] = new(["conditions"], r =>
+            Order(r)["reasonCode"] = new JsonArray(new JsonObject
+            {
+                ["coding"] = new JsonArray(new JsonObject { ["system"] = "urn:oid:1.2.840.114350.1.13.0.1.7.2.728286", ["code"] = "88231", ["display"] = "Adenovirus viremia, refractory" }),
+            }),
+            "conditional", "Order indication not coded"),
     };
 
     public static TheoryData<string, bool> All()
@@ -100,6 +128,36 @@ public sealed class EhrShapedChartTests : IClassFixture<CdsServiceFactory>
         var conditioning = procedures.Single(e => e!["resource"]!["id"]!.GetValue<string>() == "proc-conditioning");
         procedures.Remove(conditioning);
         Find(request, "proc-allo-hct")["note"] = new JsonArray(new JsonObject { ["text"] = note });
+    }
+
+    private static JsonObject Order(JsonObject request) => request["context"]!["draftOrders"]!["entry"]![0]!["resource"]!.AsObject();
+
+    private static void DefaultOrderReason(JsonObject request) =>
+        Order(request)["reasonCode"] = new JsonArray(new JsonObject
+        {
+            ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://hl7.org/fhir/sid/icd-10-cm", ["code"] = "C92.00" }),
+        });
+
+    private static void DiseaseStatus(JsonObject request, string date, string words)
+    {
+        var bundle = request["prefetch"]!["diseaseStatus"]!.AsObject();
+        if (bundle["entry"] is not JsonArray entries)
+        {
+            entries = [];
+            bundle["entry"] = entries;
+        }
+
+        entries.Add(new JsonObject
+        {
+            ["fullUrl"] = "https://ehr.example.org/fhir/Observation/obs-status-words",
+            ["resource"] = new JsonObject
+            {
+                ["resourceType"] = "Observation", ["id"] = "obs-status-words", ["status"] = "final",
+                ["subject"] = new JsonObject { ["reference"] = "Patient/pat-dli-001" },
+                ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://loinc.org", ["code"] = "97509-4" }) },
+                ["effectiveDateTime"] = date, ["valueCodeableConcept"] = new JsonObject { ["text"] = words },
+            },
+        });
     }
 
     private static JsonObject Find(JsonObject request, string id) =>

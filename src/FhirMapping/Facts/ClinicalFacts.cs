@@ -148,6 +148,12 @@ public sealed record OrderFacts(
     /// </summary>
     public IReadOnlyList<Evidence> UncertainGeneticModification { get; init; } = [];
 
+    /// <summary>
+    /// The order's indications stated only in words, or in codes of systems the policy file does not know ("EBV
+    /// post-transplant lymphoproliferative disorder" as <c>reasonCode.text</c>): what the DLI is for, unread.
+    /// </summary>
+    public IReadOnlyList<Evidence> UnreadReasons { get; init; } = [];
+
     /// <summary>The order's <c>reasonReference</c>s as written (e.g. <c>Condition/123</c>).</summary>
     public IReadOnlyList<string> ReasonReferences { get; init; } = [];
 }
