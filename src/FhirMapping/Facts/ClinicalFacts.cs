@@ -19,6 +19,10 @@ public enum DiseaseStatus
     Relapsed,
     Refractory,
     Remission,
+
+    /// <summary>A disease-status record whose value names none of the statuses above in the policy file's codes (words
+    /// only, or a code such as "stable" or "improved"): a current statement that cannot be read, so never ignored.</summary>
+    Unstated,
 }
 
 public enum DonorType
@@ -143,6 +147,12 @@ public sealed record OrderFacts(
     /// HSV-TK cells", "may use gene-modified cells"): not a fact, and not an absence either: for review.
     /// </summary>
     public IReadOnlyList<Evidence> UncertainGeneticModification { get; init; } = [];
+
+    /// <summary>
+    /// The order's indications stated only in words, or in codes of systems the policy file does not know ("EBV
+    /// post-transplant lymphoproliferative disorder" as <c>reasonCode.text</c>): what the DLI is for, unread.
+    /// </summary>
+    public IReadOnlyList<Evidence> UnreadReasons { get; init; } = [];
 
     /// <summary>The order's <c>reasonReference</c>s as written (e.g. <c>Condition/123</c>).</summary>
     public IReadOnlyList<string> ReasonReferences { get; init; } = [];

@@ -40,6 +40,7 @@ internal sealed class DiseaseStatusCriterion(CriterionWriter writer)
         var current = new List<DiseaseStatusFact>();
         var unplaced = new List<DiseaseStatusFact>();
         var tentative = new List<DiseaseStatusFact>();
+        var unstated = new List<DiseaseStatusFact>();
         foreach (var status in applicable)
         {
             var position = Chronology.Relative(status.Evidence.When, transplant);
@@ -53,6 +54,10 @@ internal sealed class DiseaseStatusCriterion(CriterionWriter writer)
             else if (!isCurrent)
             {
                 continue;
+            }
+            else if (status.Status == DiseaseStatus.Unstated)
+            {
+                unstated.Add(status);
             }
             else if (status.Evidence.Certainty != Certainty.Confirmed)
             {
@@ -105,6 +110,19 @@ internal sealed class DiseaseStatusCriterion(CriterionWriter writer)
                 CriterionWriter.Item(Id, "Tentative record newer than the relapse", newerTentativeRemission.Select(t => t.Evidence), "confirm the current disease status"));
         }
 
+        // A disease-status record as new as the records that would decide, whose status the policy's codes do not name
+        // ("CR, MRD negative" in words after a coded relapse): the current status is for a reviewer to read.
+        List<DiseaseStatusFact> deciding = relapsed.Count > 0 ? relapsed : conflicts.Count > 0 ? [] : remission;
+        var newerUnstated = unstated
+            .Where(u => deciding.Count > 0 && deciding.All(d => Chronology.Relative(u.Evidence.When, d.Evidence.When) is TimePosition.After or TimePosition.Unknown))
+            .ToList();
+        if (newerUnstated.Count > 0)
+        {
+            List<Evidence> evidence = [.. deciding.Select(d => d.Evidence), .. newerUnstated.Select(u => u.Evidence)];
+            return writer.Review(Id, "A newer disease-status record states a status the policy's codes do not name", evidence,
+                CriterionWriter.Item(Id, "Disease status not coded", newerUnstated.Select(u => u.Evidence), "read the status; record it as relapse, refractory or remission"));
+        }
+
         if (relapsed.Count > 0)
         {
             var words = relapsed.Any(r => r.Status == DiseaseStatus.Relapsed) ? "relapsed" : "refractory";
@@ -124,7 +142,7 @@ internal sealed class DiseaseStatusCriterion(CriterionWriter writer)
         var reviews = new List<ReviewItem>();
         if (tentative.Any(t => t.Status is DiseaseStatus.Relapsed or DiseaseStatus.Refractory))
         {
-            reviews.Add(CriterionWriter.Item(Id, "Tentative record", tentative.Select(t => t.Evidence), "provisional, differential, unconfirmed or preliminary"));
+            reviews.Add(CriterionWriter.Item(Id, "Tentative record", tentative.Select(t => t.Evidence), "provisional, differential, unconfirmed, preliminary, or a relapse recorded as abated"));
         }
 
         if (unplaced.Count > 0)

@@ -26,6 +26,14 @@ internal sealed class OtherIndicationCriterion(CriterionWriter writer, ValueSet 
             return writer.Result(Id, CriterionStatus.Met, "The DLI is ordered for a non-malignant indication", orderNonMalignant);
         }
 
+        // The order states what it is for, but in words (or local codes) no value set reads: a reviewer reads them,
+        // unless the order also names a malignancy the policy knows.
+        if (order.UnreadReasons.Count > 0 && !orderMalignant && orderNonMalignant.Count == 0)
+        {
+            return writer.Review(Id, "The order's indication is not coded in a system the policy reads", order.UnreadReasons,
+                CriterionWriter.Item(Id, "Order indication not coded", order.UnreadReasons, "check that the DLI is ordered for the hematologic malignancy"));
+        }
+
         var investigational = facts.Transplants
             .Where(t => t.Donor != DonorType.Autologous)
             .SelectMany(t => t.Investigational)

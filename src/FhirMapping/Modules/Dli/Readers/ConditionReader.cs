@@ -32,6 +32,7 @@ internal sealed class ConditionReader(Vocabulary vocabulary, DiagnosisReader dia
         var dated = FhirDates.Later(onset, recorded);
         var clinical = condition.ClinicalStatus?.Coding.FirstOrDefault();
 
+        var statusesBefore = sink.Statuses.Count;
         MalignancyKind? kind = null;
         foreach (var coding in Codings(condition.Code))
         {
@@ -55,6 +56,30 @@ internal sealed class ConditionReader(Vocabulary vocabulary, DiagnosisReader dia
         {
             return;
         }
+
+        ReadStatuses(condition, abated, dated, clinical, certainty, sink);
+        if (abated is not null)
+        {
+            DoubtAbatedRelapse(sink, statusesBefore);
+        }
+    }
+
+    // A relapse (or refractory disease) the record also says has abated is over by its own account (FHIR R4 con-4: an
+    // abated Condition is inactive, resolved or in remission): what holds now is not stated, so it is only tentative.
+    private static void DoubtAbatedRelapse(FactSink sink, int from)
+    {
+        for (var i = from; i < sink.Statuses.Count; i++)
+        {
+            var status = sink.Statuses[i];
+            if (status.Status is DiseaseStatus.Relapsed or DiseaseStatus.Refractory && status.Evidence.Certainty == Certainty.Confirmed)
+            {
+                sink.Statuses[i] = status with { Evidence = status.Evidence with { Certainty = Certainty.Tentative, Value = $"{status.Evidence.Value}, but abated" } };
+            }
+        }
+    }
+
+    private void ReadStatuses(Condition condition, EffectiveTime? abated, EffectiveTime? dated, Coding? clinical, Certainty certainty, FactSink sink)
+    {
 
         var code = Codings(condition.Code).First();
         var statusCodings = (clinical is null ? [] : new[] { clinical }).Concat(condition.Stage.SelectMany(s => Codings(s.Summary)));

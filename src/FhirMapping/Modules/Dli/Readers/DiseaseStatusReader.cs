@@ -22,6 +22,7 @@ internal sealed class DiseaseStatusReader(Vocabulary vocabulary)
 
         var code = Codings(observation.Code).First(c => vocabulary.DiseaseStatusObservation.Contains(c.System, c.Code));
         var (about, disease) = Focus(observation, conditionsById);
+        var read = false;
         foreach (var coding in Codings(value))
         {
             DiseaseStatus? status = vocabulary.StatusRelapse.Contains(coding.System, coding.Code) ? DiseaseStatus.Relapsed
@@ -32,7 +33,17 @@ internal sealed class DiseaseStatusReader(Vocabulary vocabulary)
             {
                 var evidence = Cite(observation, code, when, coding.Display ?? coding.Code, SourceKind.StructuredValue, certainty);
                 sink.Statuses.Add(new DiseaseStatusFact(evidence, s, false, disease, about));
+                read = true;
             }
+        }
+
+        // "CR, MRD negative" in words, or "stable disease" coded: the record states the current status, but not in the
+        // policy file's codes. It is kept, so that it is never silently outranked by an older status that is coded.
+        if (!read)
+        {
+            var words = value.Text ?? Codings(value).Select(c => c.Display ?? c.Code).FirstOrDefault(w => !string.IsNullOrWhiteSpace(w)) ?? "no status value";
+            var evidence = Cite(observation, code, when, $"\"{words}\"", SourceKind.StructuredValue, certainty);
+            sink.Statuses.Add(new DiseaseStatusFact(evidence, DiseaseStatus.Unstated, false, disease, about));
         }
     }
 

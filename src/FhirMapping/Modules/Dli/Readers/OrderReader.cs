@@ -65,12 +65,31 @@ internal sealed class OrderReader(Vocabulary vocabulary, DiagnosisReader diagnos
                 }
             }
 
+            // A reason in words only (or in a local code system) is read by no value set: kept, so that it is not
+            // taken as "no other indication".
+            var unread = new List<Evidence>();
+            foreach (var reason in request.ReasonCode)
+            {
+                var codings = Codings(reason).ToList();
+                if (codings.Any(c => c.System is { } system && vocabulary.KnownSystems.Contains(system)))
+                {
+                    continue;
+                }
+
+                var stated = reason.Text ?? codings.Select(c => c.Display).FirstOrDefault(d => !string.IsNullOrWhiteSpace(d));
+                if (!string.IsNullOrWhiteSpace(stated) || codings.Count > 0)
+                {
+                    unread.Add(Cite(request, codings.FirstOrDefault(), when, $"order indication \"{stated ?? codings[0].Code}\"", SourceKind.OrderText));
+                }
+            }
+
             hasIndication = request.ReasonCode.Count > 0 || request.ReasonReference.Count > 0;
             var references = request.ReasonReference.Select(r => r.Reference).OfType<string>().ToList();
             return new OrderFacts(order.ResourceType, order.Id, modification, indication.ToFacts([]), hasIndication)
             {
                 NonMalignantReasons = nonMalignant,
                 MalignantReasons = malignant,
+                UnreadReasons = unread,
                 ReasonReferences = references,
                 UncertainGeneticModification = uncertain,
             };
