@@ -5,7 +5,7 @@ namespace Cds.Service.Tests;
 
 /// <summary>
 /// Charts written the way EHRs and clinicians write them, found answered wrongly in session 23's adversarial look
-/// (notes/s23-hunt.md), each over HTTP in both forms: in prefetch, and served by the EHR's FHIR server (WireMock) and
+/// (its issue note), each over HTTP in both forms: in prefetch, and served by the EHR's FHIR server (WireMock) and
 /// queried. Each starts from the sample that meets criteria (AML in relapse after a reduced-intensity MUD transplant,
 /// mixed CD3 chimerism) and changes one thing a reviewer would not read as the sample does.
 /// </summary>
@@ -66,6 +66,18 @@ public sealed class EhrShapedChartTests : IClassFixture<CdsServiceFactory>
                 ["coding"] = new JsonArray(new JsonObject { ["system"] = "urn:oid:1.2.840.114350.1.13.0.1.7.2.728286", ["code"] = "88231", ["display"] = "Adenovirus viremia, refractory" }),
             }),
             "conditional", "Order indication not coded"),
+
+        // III: the order's own note names another product and indication; its coded reason (AML in relapse) does not
+        // settle what is ordered. Words never make III met: a reviewer reads them.
+        ["an order note for virus-specific T cells is for review"] = new(["conditions"], r =>
+            Order(r)["note"] = new JsonArray(new JsonObject { ["text"] = "Donor-derived adenovirus-specific T cells for refractory adenovirus infection." }),
+            "conditional", "Order words name another indication"),
+        ["an order note that rules out CMV infection leaves the answer"] = new(["conditions"], r =>
+            Order(r)["note"] = new JsonArray(new JsonObject { ["text"] = "Donor lymphocytes for relapsed AML. No evidence of CMV infection; PCR negative." }),
+            "covered"),
+        ["an order note to hold if CMV reactivates leaves the answer"] = new(["conditions"], r =>
+            Order(r)["note"] = new JsonArray(new JsonObject { ["text"] = "Premedicate with acetaminophen. Hold the infusion if CMV reactivation or active GVHD." }),
+            "covered"),
     };
 
     public static TheoryData<string, bool> All()

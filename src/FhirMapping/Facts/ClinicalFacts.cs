@@ -154,6 +154,12 @@ public sealed record OrderFacts(
     /// </summary>
     public IReadOnlyList<Evidence> UnreadReasons { get; init; } = [];
 
+    /// <summary>
+    /// Another indication the order's own words state, as a fact or tentatively ("adenovirus-specific T cells for
+    /// refractory adenovirus infection" in its note): never "met" on words, always for review (III).
+    /// </summary>
+    public IReadOnlyList<Evidence> OtherIndicationWords { get; init; } = [];
+
     /// <summary>The order's <c>reasonReference</c>s as written (e.g. <c>Condition/123</c>).</summary>
     public IReadOnlyList<string> ReasonReferences { get; init; } = [];
 }

@@ -34,7 +34,15 @@ internal sealed class OtherIndicationCriterion(CriterionWriter writer, ValueSet 
                 CriterionWriter.Item(Id, "Order indication not coded", order.UnreadReasons, "check that the DLI is ordered for the hematologic malignancy"));
         }
 
-        var investigational = facts.Transplants
+        // The order's own words name another indication (its note: "adenovirus-specific T cells"): whatever its coded
+        // reason says, a reviewer reads what is ordered.
+        if (order.OtherIndicationWords.Count > 0)
+        {
+            return writer.Review(Id, "The order's words name an indication other than the hematologic malignancy", order.OtherIndicationWords,
+                CriterionWriter.Item(Id, "Order words name another indication", order.OtherIndicationWords, "check what the DLI is ordered for: III makes any other indication investigational"));
+        }
+
+                var investigational = facts.Transplants
             .Where(t => t.Donor != DonorType.Autologous)
             .SelectMany(t => t.Investigational)
             .ToList();

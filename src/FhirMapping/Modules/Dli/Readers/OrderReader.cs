@@ -18,6 +18,7 @@ internal sealed class OrderReader(Vocabulary vocabulary, DiagnosisReader diagnos
         var hasIndication = false;
         var nonMalignant = new List<Evidence>();
         var malignant = new List<Evidence>();
+        var otherIndication = new List<Evidence>();
         if (order.Resource is ServiceRequest request)
         {
             var when = FhirDates.Read(request.AuthoredOn);
@@ -38,6 +39,16 @@ internal sealed class OrderReader(Vocabulary vocabulary, DiagnosisReader diagnos
             var uncertain = new List<Evidence>();
             foreach (var text in words)
             {
+                // III: another indication in the order's words ("virus-specific T cells", "for CMV infection"), stated
+                // or suspected; a negated, historical or hypothetical one ("hold if CMV reactivation") is not.
+                foreach (var finding in vocabulary.Text.Find(text, vocabulary.OtherIndicationText))
+                {
+                    if (finding.Certainty is Certainty.Confirmed or Certainty.Tentative)
+                    {
+                        otherIndication.Add(Cite(request, null, when, finding, SourceKind.OrderText));
+                    }
+                }
+
                 foreach (var finding in vocabulary.Text.Find(text, vocabulary.GeneticModificationText))
                 {
                     if (finding.Certainty == Certainty.Confirmed)
@@ -90,6 +101,7 @@ internal sealed class OrderReader(Vocabulary vocabulary, DiagnosisReader diagnos
                 NonMalignantReasons = nonMalignant,
                 MalignantReasons = malignant,
                 UnreadReasons = unread,
+                OtherIndicationWords = otherIndication,
                 ReasonReferences = references,
                 UncertainGeneticModification = uncertain,
             };

@@ -50,6 +50,8 @@ internal sealed class Vocabulary(PolicyDefinition policy)
     public Regex RecipientText { get; } = policy.Pattern(P.ChimerismRecipient);
     public Regex DonorText { get; } = policy.Pattern(P.ChimerismDonor);
     public Regex GeneticModificationText { get; } = policy.Pattern(P.GeneticModification);
+
+    public Regex OtherIndicationText { get; } = policy.Pattern(P.OtherIndication);
     public Regex HctText { get; } = policy.Pattern(P.Hct);
     public Regex AllogeneicText { get; } = policy.Pattern(P.Allogeneic);
     public Regex AutologousText { get; } = policy.Pattern(P.Autologous);

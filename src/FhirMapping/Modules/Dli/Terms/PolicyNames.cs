@@ -61,12 +61,15 @@ public static class PolicyNames
         public const string Allogeneic = "allogeneic";
         public const string Autologous = "autologous";
 
+        /// <summary>III: the order's words name another indication (virus-specific T cells, a viral infection, PTLD): for review.</summary>
+        public const string OtherIndication = "other-indication";
+
         /// <summary>All of them: the policy file defines exactly these.</summary>
         public static IReadOnlyList<string> All { get; } =
         [
             ReducedIntensity, Myeloablative, TCellDepleted, NotTCellDepleted, InVivoTCellDepletion, Conditioning,
             InvestigationalTransplant, ChimerismObservation, ChimerismRecipient, ChimerismDonor, GeneticModification, Hct,
-            Allogeneic, Autologous,
+            Allogeneic, Autologous, OtherIndication,
         ];
     }
 }
