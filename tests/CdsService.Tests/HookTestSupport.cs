@@ -46,6 +46,36 @@ public static class Hooks
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
+    /// <summary>Each named chart twice: in prefetch (<c>false</c>), and served by the EHR's FHIR server and queried (<c>true</c>).</summary>
+    public static TheoryData<string, bool> BothWays(IEnumerable<string> names)
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var name in names)
+        {
+            data.Add(name, false);
+            data.Add(name, true);
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// Signs the sample that meets criteria with one change, in prefetch or (<paramref name="queried"/>) with
+    /// <paramref name="keys"/> moved to the EHR's FHIR server.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, JsonNode? Body)> SignChartAsync(CdsServiceFactory factory, Action<JsonObject> change, string[] keys, bool queried)
+    {
+        using var client = factory.CreateSignedClient();
+        var request = Repository.Sample("order-sign-meets-criteria.json");
+        change(request);
+        if (queried)
+        {
+            MoveToEhr(request, factory.Ehr, factory.FhirBase, keys);
+        }
+
+        return await PostAsync(client, SignService, request);
+    }
+
     /// <summary>Moves prefetch keys of a sample to the EHR: removed from the request, served by WireMock.</summary>
     public static JsonObject MoveToEhr(JsonObject request, WireMockServer ehr, string fhirBase, params string[] keys)
     {

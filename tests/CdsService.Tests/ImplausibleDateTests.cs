@@ -66,17 +66,7 @@ public sealed class ImplausibleDateTests : IClassFixture<CdsServiceFactory>
         ["the chart as shipped"] = new(["procedures"], _ => { }, "covered", null),
     };
 
-    public static TheoryData<string, bool> All()
-    {
-        var data = new TheoryData<string, bool>();
-        foreach (var name in Cases.Keys)
-        {
-            data.Add(name, false);
-            data.Add(name, true);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, bool> All() => Hooks.BothWays(Cases.Keys);
 
     [Theory]
     [MemberData(nameof(All))]
@@ -84,16 +74,9 @@ public sealed class ImplausibleDateTests : IClassFixture<CdsServiceFactory>
     {
         // Arrange
         var chart = Cases[name];
-        using var client = _factory.CreateSignedClient();
-        var request = Repository.Sample("order-sign-meets-criteria.json");
-        chart.Change(request);
-        if (queried)
-        {
-            Hooks.MoveToEhr(request, _factory.Ehr, _factory.FhirBase, chart.Keys);
-        }
 
         // Act
-        var (status, body) = await Hooks.PostAsync(client, Hooks.SignService, request);
+        var (status, body) = await Hooks.SignChartAsync(_factory, chart.Change, chart.Keys, queried);
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, status);
